@@ -1,0 +1,58 @@
+"""The command line. Only this package prints, prompts or shows progress.
+
+Each command module parses its options and calls one library function. Errors map to exit
+codes in one place, `main`: bad input (InputError, PriceBookError, usage errors) is one line on
+stderr and status 2; anything else unexpected is status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from planner.cli import price as price_cmd
+from planner.cli.common import fail
+from planner.errors import InputError
+from pricing.book import PriceBookError
+
+app = typer.Typer(
+    name="kmsplan",
+    help="Inventory AWS data-store encryption and price the move to customer managed KMS keys.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """kmsplan: scan, plan, what-if and price the move to customer managed KMS keys."""
+
+
+app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+
+
+def main(argv: list[str] | None = None) -> None:
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
+    except (InputError, PriceBookError) as exc:
+        fail(str(exc), 2)
+    except typer.Abort:
+        fail("aborted", 1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:
+        context = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
+            print(context.get_help())
+            sys.exit(0)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        fail(" ".join(message.split()), getattr(exc, "exit_code", 2))
+    except OSError as exc:
+        # A report that could not be written (no folder, no permission, disk full).
+        name = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{name}{exc.strerror or exc}", 1)
+    sys.exit(0)

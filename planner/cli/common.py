@@ -1,0 +1,36 @@
+"""What every command shares: the consoles, money and number formatting, error exits."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from typing import NoReturn
+
+from rich.console import Console
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, status: int) -> NoReturn:
+    print(f"kmsplan: error: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+def usd(amount: Decimal) -> str:
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def number(value: Decimal | int) -> str:
+    """A quantity without exponent or trailing zeros: 199, 0.5, 2,010,000."""
+    value = Decimal(value)
+    text = f"{value.normalize():f}"
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}" if whole not in ("-0", "") else whole
+    return f"{whole}.{frac}" if frac else whole
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as a JSON string without exponent: '6.97', '199', '0.000137'."""
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"

@@ -1,0 +1,91 @@
+"""The calculator: the monthly cost of some keys and requests in one billing scope."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planner.cli.common import number, out, plain, usd
+from pricing import load_price_book, present_lines
+from pricing.costs import REQUESTS_PER_UNIT, monthly_cost_lines
+
+Count = Annotated[int, typer.Option(min=0, show_default=False)]
+
+
+def price(
+    keys: Annotated[int, typer.Option("--keys", min=0, help="Customer managed keys.")] = 0,
+    rotations: Annotated[
+        int, typer.Option(min=0, help="Rotations each key has had (the first two are billed).")
+    ] = 0,
+    symmetric: Annotated[int, typer.Option(min=0, help="Symmetric requests a month.")] = 0,
+    asymmetric: Annotated[
+        int, typer.Option(min=0, help="Asymmetric requests a month, keys other than RSA 2048.")
+    ] = 0,
+    asymmetric_rsa2048: Annotated[
+        int, typer.Option("--asymmetric-rsa2048", min=0, help="Asymmetric RSA 2048 requests.")
+    ] = 0,
+    gdkp_ecc: Annotated[
+        int, typer.Option("--gdkp-ecc", min=0, help="GenerateDataKeyPair requests, ECC.")
+    ] = 0,
+    gdkp_rsa: Annotated[
+        int, typer.Option("--gdkp-rsa", min=0, help="GenerateDataKeyPair requests, RSA.")
+    ] = 0,
+    hmac: Annotated[int, typer.Option(min=0, help="HMAC requests (GenerateMac, VerifyMac).")] = 0,
+    region: Annotated[str, typer.Option(help="Region whose prices apply.")] = "us-east-1",
+    prices: Annotated[
+        Path | None, typer.Option("--prices", help="A price book of your own (YAML).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    book = load_price_book(prices)
+    book.entry("key_month", region)  # an unknown region is bad input, before any output
+    requests = {
+        "symmetric": symmetric, "asymmetric": asymmetric, "asymmetric_rsa2048": asymmetric_rsa2048,
+        "gdkp_ecc": gdkp_ecc, "gdkp_rsa": gdkp_rsa, "hmac": hmac,
+    }
+    lines, share = monthly_cost_lines(
+        book, keys=keys, rotations=rotations, requests=requests, region=region
+    )
+    cents, total = present_lines(lines)
+    if as_json:
+        document = {
+            "total_usd": f"{total:.2f}",
+            "currency": "USD",
+            "region": region,
+            "free_tier_requests_applied": share.applied,
+            "price_book": {"path": book.path, "read_on": book.read_on},
+            "lines": [
+                {
+                    "name": line.name,
+                    "unit": line.unit,
+                    "quantity": plain(line.quantity),
+                    "unit_price_usd": str(line.unit_price),
+                    "cost_usd": f"{cost:.2f}",
+                    "free_quantity": plain(line.free_quantity),
+                    "price_entry": line.price_entry,
+                    "source": line.source,
+                }
+                for line, cost in zip(lines, cents, strict=True)
+            ],
+        }
+        out.print_json(json.dumps(document))
+        return
+    table = Table(title=f"Monthly KMS cost, {region} (price book read {book.read_on})")
+    for heading in ("Line", "Quantity", "Unit", "Unit price", "Free tier", "Cost"):
+        table.add_column(heading, justify="left" if heading in ("Line", "Unit") else "right")
+    for line, cost in zip(lines, cents, strict=True):
+        free = ""
+        if line.free_quantity:
+            free = f"{number(line.free_quantity * REQUESTS_PER_UNIT)} requests"
+        table.add_row(line.name, number(line.quantity), line.unit, f"${line.unit_price}",
+                      free, usd(cost))
+    table.add_section()
+    table.add_row("Total per month", "", "", "", "", usd(total), style="bold")
+    out.print(table)
+    sources = sorted({line.source for line in lines})
+    for source in sources:
+        out.print(f"Source: {source}")
