@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
 from planner.cli.common import fail
 from planner.errors import InputError
@@ -32,6 +33,7 @@ def _root() -> None:
 
 
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+app.command("plan", help=plan_cmd.__doc__)(plan_cmd.plan)
 
 
 def main(argv: list[str] | None = None) -> None:
