@@ -51,10 +51,13 @@ def price_requests(book: PriceBook, phase: str, sources: list[Source], billing_s
                 entry = REQUEST_CLASSES[source.request_class][0]
                 price = book.entry(entry, source.key.region or None)
                 cost = Decimal(source.requests - waived) / REQUESTS_PER_UNIT * price.value
+                owner = source.owner
                 if phase == "now":
-                    source.owner.request_cost_now, source.owner.free_now = cost, waived
+                    owner.request_cost_now, owner.free_now = cost, waived
+                    owner.priced_now = source.requests
                 else:
-                    source.owner.request_cost_after, source.owner.free_after = cost, waived
+                    owner.request_cost_after, owner.free_after = cost, waived
+                    owner.priced_after = source.requests
             group = grouped.setdefault(
                 (scope, source.key.ref, source.request_class), [source.key, 0, 0, set()])
             group[1] += source.requests

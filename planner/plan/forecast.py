@@ -23,10 +23,17 @@ def month_label(start: dt.datetime, offset: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _key_month_cost(book: PriceBook, counts: Counter) -> Decimal:
-    """Cost of key-months grouped by (region, billed rotations, count)."""
-    return sum((total(key_cost_lines(book, keys=n, rotations=r, region=region))
-                for (region, r), n in counts.items()), ZERO)
+def _key_month_cost(book: PriceBook, counts: Counter) -> tuple[Decimal, dict]:
+    """Cost of key-months grouped by (region, rotations) -> count, and the quantities behind
+    it (region -> price book entry -> quantity) for reports that show the arithmetic."""
+    cost, units = ZERO, {}
+    for (region, r), n in counts.items():
+        lines = key_cost_lines(book, keys=n, rotations=r, region=region)
+        cost += total(lines)
+        for line in lines:
+            entries = units.setdefault(region, {})
+            entries[line.price_entry] = entries.get(line.price_entry, ZERO) + line.quantity
+    return cost, units
 
 
 def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
@@ -50,10 +57,13 @@ def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
                 counts_now[(key.region, rotations)] += 1
             if key.lines_after:
                 counts_after[(key.region, rotations)] += 1
+        keys_now, units_now = _key_month_cost(book, counts_now)
+        keys_after, units_after = _key_month_cost(book, counts_after)
         rows.append(ForecastMonth(
             month=month, label=month_label(start, month),
-            keys_now=_key_month_cost(book, counts_now), requests_now=requests_now,
-            keys_after=_key_month_cost(book, counts_after), requests_after=requests_after,
+            keys_now=keys_now, requests_now=requests_now,
+            keys_after=keys_after, requests_after=requests_after,
             one_time=one_time if month == 1 else ZERO,
+            key_units_now=units_now, key_units_after=units_after,
         ))
     return rows

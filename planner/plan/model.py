@@ -45,6 +45,8 @@ class ResourcePlan:
     request_cost_after: Decimal = ZERO
     free_now: int = 0
     free_after: int = 0
+    priced_now: int = 0  # symmetric requests priced for this resource, before the free tier
+    priced_after: int = 0
 
     @property
     def one_time_cost(self) -> Decimal:
@@ -95,6 +97,9 @@ class ForecastMonth:
     keys_after: Decimal
     requests_after: Decimal
     one_time: Decimal
+    # region -> price book entry -> quantity (key-months, rotation key-months) behind keys_*
+    key_units_now: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    key_units_after: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
     @property
     def now(self) -> Decimal:
