@@ -49,3 +49,48 @@ def make_inventory(resources: list[Resource], keys: list[Key] | None = None,
         regions=sorted({r.region for r in resources} | {REGION}),
         resources=resources, keys=keys or [], settings=settings or [],
     )
+
+
+def rich_inventory() -> Inventory:
+    """Two accounts, two regions, every service and encryption state, an at-risk key, an
+    unreadable bucket, an Aurora cluster with a member, and EBS default-encryption settings."""
+    other, eu = "222222222222", "eu-west-1"
+    cmk = make_key("1111aaaa", rotation=True, aliases=["alias/app-data"],
+                   created="2024-06-01T00:00:00+00:00")
+    doomed = make_key("2222bbbb", state="PendingDeletion", aliases=["alias/old-logs"],
+                      created="2023-01-15T00:00:00+00:00")
+    aws_s3 = make_key("3333cccc", manager="AWS", aliases=["alias/aws/s3"])
+    eu_key = make_key("4444dddd", rotation=False, aliases=["alias/eu-orders"], account=other,
+                      region=eu, created="2025-03-01T00:00:00+00:00")
+    resources = [
+        make_resource("bucket", "web-assets", "sse-s3", object_count=250_000),
+        make_resource("bucket", "billing-exports", "aws-managed", key=aws_s3.arn,
+                      object_count=1_200_000, bucket_key=False),
+        make_resource("bucket", "app-uploads", "customer-managed", key=cmk.arn,
+                      bucket_key=True, object_count=40_000),
+        make_resource("bucket", "audit-logs", "customer-managed", key=doomed.arn,
+                      object_count=900_000),
+        make_resource("bucket", "partner-drop", "unknown", error="AccessDenied: Access Denied"),
+        make_resource("bucket", "eu-orders-archive", "none", account=other, region=eu,
+                      object_count=3_000_000),
+        make_resource("volume", "vol-0a1b2c3d", "none", size_gb=200),
+        make_resource("volume", "vol-0e5f6a7b", "aws-managed", size_gb=500),
+        make_resource("volume", "vol-0c8d9e0f", "customer-managed", key=cmk.arn, size_gb=100),
+        make_resource("snapshot", "snap-0123abcd", "none", size_gb=80),
+        make_resource("volume", "vol-0eu11111", "none", account=other, region=eu, size_gb=1000),
+        make_resource("db-instance", "orders-db", "none", size_gb=400),
+        make_resource("db-cluster", "ledger", "aws-managed", size_gb=800),
+        make_resource("db-instance", "ledger-1", "aws-managed",
+                      details={"cluster_id": "ledger"}),
+        make_resource("db-snapshot", "orders-db-manual-1", "none", size_gb=400,
+                      details={"snapshot_type": "manual"}),
+        make_resource("db-instance", "eu-crm", "customer-managed", key=eu_key.arn,
+                      account=other, region=eu, size_gb=250),
+        make_resource("table", "sessions", "aws-owned"),
+        make_resource("table", "carts", "aws-managed"),
+        make_resource("table", "eu-events", "aws-owned", account=other, region=eu),
+    ]
+    settings = [RegionSettings(ACCOUNT, REGION, False, None),
+                RegionSettings(other, eu, True, None)]
+    return make_inventory(resources, [cmk, doomed, aws_s3, eu_key], settings,
+                          accounts=[ACCOUNT, other])

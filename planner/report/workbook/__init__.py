@@ -1,0 +1,123 @@
+"""The budget-review workbook: live (costs are formulas over the prices on Assumptions, with
+the plan's figures cached so viewers that do not recalculate still show them), safe (text from
+AWS never becomes a formula; the file is replaced atomically) and readable.
+
+`write_plan_sheets` writes one plan's sheets into an open XlsxWriter workbook, under a sheet
+and defined-name prefix, so a what-if workbook can hold several plans beside a Scenarios sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+from planner.files import atomic_path
+from planner.plan.model import Plan
+from planner.report.workbook.assumptions import assumptions_table, write_assumptions
+from planner.report.workbook.coverage import coverage_table, write_coverage
+from planner.report.workbook.forecast import forecast_table, write_forecast
+from planner.report.workbook.monthly import (
+    keys_table,
+    requests_table,
+    write_keys,
+    write_requests,
+)
+from planner.report.workbook.resources import (
+    lines_table,
+    remediation_table,
+    resources_table,
+    write_lines,
+    write_remediation,
+    write_resources,
+)
+from planner.report.workbook.scenarios import write_scenarios
+from planner.report.workbook.styles import Styles
+from planner.report.workbook.summary import write_summary
+from planner.report.workbook.tables import MAX_ROWS, Context
+
+__all__ = ["MAX_ROWS", "write_plan_sheets", "write_scenarios_workbook", "write_workbook"]
+
+
+def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names: str = "",
+                      max_rows: int = MAX_ROWS) -> dict[str, str]:
+    """Write Summary ... Assumptions for `plan`; returns headline figure -> defined name."""
+    ctx = Context(book, styles, max_rows, prefix, names)
+    # Sheets appear in the order they are added: add them all in reading order, then fill.
+    summary = ctx.add_sheet("Summary")
+    tables = {"coverage": coverage_table(ctx, plan), "resources": resources_table(ctx, plan),
+              "keys": keys_table(ctx, plan), "requests": requests_table(ctx, plan),
+              "remediation": remediation_table(ctx, plan), "lines": lines_table(ctx, plan),
+              "forecast": forecast_table(ctx, plan),
+              "assumptions": assumptions_table(ctx, plan)}
+    # Prices first: every cost formula refers to their defined names.
+    prices = write_assumptions(tables["assumptions"], plan)
+    write_coverage(tables["coverage"], plan)
+    write_keys(tables["keys"], plan, prices)
+    write_requests(tables["requests"], plan, prices)
+    spans = write_lines(tables["lines"], plan, prices)
+    write_remediation(tables["remediation"], plan, tables["lines"])
+    write_resources(tables["resources"], plan, prices, spans)
+    months = write_forecast(tables["forecast"], plan, prices)
+    return write_summary(ctx, plan, summary, tables, months)
+
+
+def _close(book, path: Path) -> None:
+    try:
+        book.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        raise OSError(getattr(cause, "errno", None),
+                      f"cannot write the workbook: {getattr(cause, 'strerror', None) or exc}",
+                      str(path)) from None
+
+
+def _open(tmp: Path):
+    return xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "use_zip64": True})
+
+
+def write_workbook(plan: Plan, path: str | Path, max_rows: int = MAX_ROWS) -> None:
+    """The budget-review workbook at `path`, replacing any previous one only when whole."""
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            book = _open(tmp)
+            write_plan_sheets(book, plan, Styles(book), max_rows=max_rows)
+            book.set_properties({"title": "KMS encryption plan: budget review"})
+            _close(book, path)
+    except OSError as exc:
+        if exc.filename == str(path):
+            raise
+        raise OSError(exc.errno, f"cannot write the workbook: {exc.strerror}", str(path)) \
+            from None
+
+
+def sheet_prefix(index: int, name: str) -> str:
+    """A short sheet prefix per scenario: sheet names hold at most 31 characters."""
+    clean = re.sub(r"[\[\]:*?/\\']", "", name).strip()[:9]
+    return f"{index}.{clean} " if clean else f"{index}. "
+
+
+def write_scenarios_workbook(named_plans: list[tuple[str, Plan]], path: str | Path,
+                             max_rows: int = MAX_ROWS) -> None:
+    """A Scenarios comparison sheet, then each plan's sheets under its own prefix."""
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            book = _open(tmp)
+            styles = Styles(book)
+            sheet = book.add_worksheet("Scenarios")
+            headlines = []
+            for index, (name, plan) in enumerate(named_plans, start=1):
+                names = write_plan_sheets(book, plan, styles, sheet_prefix(index, name),
+                                          f"s{index}_", max_rows)
+                headlines.append((name, plan, names))
+            write_scenarios(book, styles, sheet, headlines)
+            _close(book, path)
+    except OSError as exc:
+        if exc.filename == str(path):
+            raise
+        raise OSError(exc.errno, f"cannot write the workbook: {exc.strerror}", str(path)) \
+            from None

@@ -1,0 +1,88 @@
+"""Forecast: 36 months of key-months and rotation key-months times the price cells, plus the
+monthly request totals and the one-time cost in month 1 (from Summary's defined names)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_col_to_name
+
+from planner.plan.model import ZERO, Plan
+from planner.report.workbook.assumptions import Prices
+from planner.report.workbook.monthly import KEY_ENTRIES
+from planner.report.workbook.tables import Column, Context, Formula, Table
+
+
+def price_groups(plan: Plan) -> list[str | None]:
+    """None for the regions at the base key prices, then each region that overrides them."""
+    regions = {region for m in plan.forecast
+               for units in (m.key_units_now, m.key_units_after) for region in units}
+    groups = {_group(plan, region) for region in regions} or {None}
+    return sorted(groups, key=lambda g: (g is not None, g or ""))
+
+
+def _group(plan: Plan, region: str | None) -> str | None:
+    overrides = plan.book.region_overrides.get(region or "", {})
+    return region if any(e in overrides for e in KEY_ENTRIES) else None
+
+
+def _units(plan: Plan, units: dict, group: str | None) -> list[Decimal]:
+    totals = dict.fromkeys(KEY_ENTRIES, ZERO)
+    for region, entries in units.items():
+        if _group(plan, region) == group:
+            for entry, quantity in entries.items():
+                totals[entry] += quantity
+    return [totals[e] for e in KEY_ENTRIES]
+
+
+def forecast_table(ctx: Context, plan: Plan) -> Table:
+    groups = price_groups(plan)
+    label = {g: "" if g is None else f" ({g})" for g in groups}
+    columns = [Column("month", 7, "integer"), Column("label", 9)]
+    for phase in ("now", "after"):
+        for g in groups:
+            columns += [Column(f"key-months {phase}{label[g]}", 11, "quantity"),
+                        Column(f"rotation key-months {phase}{label[g]}", 12, "quantity")]
+        columns += [Column(f"keys {phase}", 12, "currency"),
+                    Column(f"requests {phase}", 12, "currency")]
+        if phase == "after":
+            columns.append(Column("one-time", 12, "currency"))
+        columns.append(Column(f"total {phase}", 13, "currency"))
+    return Table(ctx, "Forecast", columns, len(plan.forecast))
+
+
+def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:
+    """The Forecast rows; returns the (sheet, row) of each month."""
+    groups = price_groups(plan)
+    names = {g: [prices.name(e, g, plan.book.value(e, g)) for e in KEY_ENTRIES]
+             for g in groups}
+    n = table.ctx.names
+
+    def keys_formula(first_col: int) -> str:
+        terms = []
+        for i, g in enumerate(groups):
+            km, rm = (xl_col_to_name(first_col + 2 * i + j) for j in (0, 1))
+            terms.append(f"{km}{{r}}*{names[g][0]}+{rm}{{r}}*{names[g][1]}")
+        return "=" + "+".join(terms)
+
+    width = 2 * len(groups)
+    now_keys, after_first = 2 + width, 2 + width + 3
+    after_keys = after_first + width
+    col = xl_col_to_name
+    cells = []
+    for m in plan.forecast:
+        row = [m.month, m.label]
+        for g in groups:
+            row += _units(plan, m.key_units_now, g)
+        row += [Formula(keys_formula(2), m.keys_now),
+                Formula(f"={n}total_requests_now", m.requests_now),
+                Formula(f"={col(now_keys)}{{r}}+{col(now_keys + 1)}{{r}}", m.now)]
+        for g in groups:
+            row += _units(plan, m.key_units_after, g)
+        one_time = Formula(f"={n}total_one_time", m.one_time) if m.month == 1 else ZERO
+        row += [Formula(keys_formula(after_first), m.keys_after),
+                Formula(f"={n}total_requests_after", m.requests_after), one_time,
+                Formula(f"=SUM({col(after_keys)}{{r}}:{col(after_keys + 2)}{{r}})", m.after)]
+        cells.append(table.add(row))
+    table.finish()
+    return cells

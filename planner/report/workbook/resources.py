@@ -1,0 +1,129 @@
+"""Resources, One-time lines and Remediation.
+
+Each remediation cost line is a row of One-time lines (quantity x price cell); a resource's
+one-time cost sums its lines, and Remediation sums them by action and service (SUMIFS).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from planner.plan.actions import ACTIONS
+from planner.plan.model import ZERO, Plan, ResourcePlan
+from planner.report.workbook.assumptions import LABOUR_RATE, Prices
+from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
+from pricing.costs import REQUESTS_PER_UNIT
+
+PER_UNIT = int(REQUESTS_PER_UNIT)
+
+LINE_COLUMNS = [
+    Column("resource id", 36), Column("account", 14), Column("region", 13),
+    Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
+    Column("quantity", 12, "quantity"), Column("unit price", 12, "price"),
+    Column("cost", 13, "currency"), Column("price source", 36),
+]
+RESOURCE_COLUMNS = [
+    Column("account", 14), Column("region", 13), Column("service", 9),
+    Column("resource type", 14), Column("resource id", 36), Column("name", 28),
+    Column("tags", 28), Column("encryption", 16), Column("key now", 40), Column("target", 16),
+    Column("action", 26), Column("state after", 16), Column("key after", 40),
+    Column("bucket key after", 9), Column("at risk", 8), Column("downtime", 30, "wrap"),
+    Column("controls cleared", 24), Column("KMS requests now", 12, "integer"),
+    Column("free tier now", 12, "integer"), Column("monthly now", 12, "currency"),
+    Column("KMS requests after", 12, "integer"), Column("free tier after", 12, "integer"),
+    Column("monthly after", 12, "currency"), Column("one-time", 12, "currency"),
+    Column("quantities", 30), Column("sources", 50), Column("error", 30),
+]
+REMEDIATION_COLUMNS = [
+    Column("action", 28), Column("service", 10), Column("resources", 11, "integer"),
+    Column("downtime", 34, "wrap"), Column("controls cleared", 26),
+    Column("one-time", 14, "currency"), Column("what it does", 80, "wrap"),
+]
+
+
+def lines_table(ctx: Context, plan: Plan) -> Table:
+    return Table(ctx, "One-time lines", LINE_COLUMNS, sum(len(p.one_time)
+                                                          for p in plan.all_actions))
+
+
+def resources_table(ctx: Context, plan: Plan) -> Table:
+    return Table(ctx, "Resources", RESOURCE_COLUMNS, len(plan.all_actions))
+
+
+def _groups(plan: Plan) -> Counter:
+    return Counter((p.action, p.resource.service) for p in plan.all_actions)
+
+
+def remediation_table(ctx: Context, plan: Plan) -> Table:
+    return Table(ctx, "Remediation", REMEDIATION_COLUMNS, len(_groups(plan)))
+
+
+def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
+    """One-time lines; returns resource index -> the (sheet, row) of its lines."""
+    spans: dict[int, list[tuple[str, int]]] = {}
+    for index, p in enumerate(plan.all_actions):
+        r = p.resource
+        for line in p.one_time:
+            region = None if line.price_entry == LABOUR_RATE else r.region
+            price = prices.name(line.price_entry, region, line.unit_price)
+            spans.setdefault(index, []).append(table.add([
+                r.resource_id, r.account, r.region, r.service, p.action, line.name, line.unit,
+                line.quantity, Formula(f"={price}", line.unit_price),
+                Formula("=H{r}*I{r}", line.cost), line.source,
+            ]))
+    table.finish()
+    return spans
+
+
+def request_formula(prices: Prices, plan: Plan, key_ref: str | None, keys: dict, cols) -> str:
+    key = keys.get(key_ref) if key_ref else None
+    region = key.region if key is not None and key.region else None
+    price = prices.name("requests_symmetric", region, plan.book.value("requests_symmetric",
+                                                                      region))
+    return f"=({cols[0]}{{r}}-{cols[1]}{{r}})/{PER_UNIT}*{price}"
+
+
+def resource_row(p: ResourcePlan, now: str, after: str, one_time) -> list:
+    r, action = p.resource, ACTIONS[p.action]
+    return [
+        r.account, r.region, r.service, r.resource_type, r.resource_id, r.name,
+        "; ".join(f"{k}={v}" for k, v in (r.tags or {}).items()), r.encryption,
+        p.key_now or "", p.target, p.action, p.state_after, p.key_after or "",
+        "" if p.bucket_key_after is None else p.bucket_key_after, p.at_risk, action.downtime,
+        " ".join(action.controls), p.priced_now, p.free_now, Formula(now, p.request_cost_now),
+        p.priced_after, p.free_after, Formula(after, p.request_cost_after), one_time,
+        "; ".join(f"{k}={v}" for k, v in p.figures.items()),
+        "; ".join(f"{k}: {v}" for k, v in p.sources.items()), r.error or "",
+    ]
+
+
+def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict) -> None:
+    keys = {k.ref: k for k in plan.keys}
+    formulas: dict = {}  # (key now, key after) -> formulas: most resources share a key
+    for index, p in enumerate(plan.all_actions):
+        pair = formulas.get((p.key_now, p.key_after))
+        if pair is None:
+            pair = formulas[(p.key_now, p.key_after)] = (
+                request_formula(prices, plan, p.key_now, keys, ("R", "S")),
+                request_formula(prices, plan, p.key_after, keys, ("U", "V")))
+        cells = spans.get(index)
+        one_time = Formula("=" + sum_cells(cells, 9), p.one_time_cost) if cells else ZERO
+        table.add(resource_row(p, pair[0], pair[1], one_time))
+    table.finish()
+
+
+def write_remediation(table: Table, plan: Plan, lines: Table) -> None:
+    counts = _groups(plan)
+    costs: dict = {}
+    for p in plan.all_actions:
+        key = (p.action, p.resource.service)
+        costs[key] = costs.get(key, ZERO) + p.one_time_cost
+    cost_refs = list(zip(lines.ranges(9), lines.ranges(4), lines.ranges(3), strict=True))
+    parts = [f"SUMIFS({cost},{action},A{{r}},{service},B{{r}})"
+             for cost, action, service in cost_refs]
+    formula = "=" + ("+".join(parts) if parts else "0")
+    for (action, service), count in sorted(counts.items()):
+        a = ACTIONS[action]
+        table.add([action, service, count, a.downtime, " ".join(a.controls),
+                   Formula(formula, costs[(action, service)]), a.summary])
+    table.finish()

@@ -1,0 +1,37 @@
+"""Scenarios: one row per plan, its headline figures as formulas over that plan's Summary."""
+
+from __future__ import annotations
+
+from planner.report.workbook.tables import number, write_value
+
+COLUMNS = [  # header, headline name (None: not a formula), style, width
+    ("scenario", None, "text", 24), ("target", None, "text", 18),
+    ("key strategy", None, "text", 16), ("monthly now", "monthly_now", "currency", 14),
+    ("monthly after", "monthly_after", "currency", 14),
+    ("one-time", "total_one_time", "currency", 14), ("new keys", "new_keys", "integer", 10),
+    ("year 1", "year_1", "currency", 14), ("3 years", "year_3", "currency", 14),
+]
+
+
+def _value(plan, name: str):
+    return {"monthly_now": plan.monthly_now, "monthly_after": plan.monthly_after,
+            "total_one_time": plan.one_time, "new_keys": plan.new_keys,
+            "year_1": plan.year_total(1), "year_3": plan.year_total(3)}[name]
+
+
+def write_scenarios(book, styles, sheet, headlines: list) -> None:
+    """`headlines`: (scenario name, plan, headline -> defined name) per scenario."""
+    for col, (header, _, _, width) in enumerate(COLUMNS):
+        sheet.write_string(0, col, header, styles.header)
+        sheet.set_column(col, col, width)
+    for row, (name, plan, names) in enumerate(headlines, start=1):
+        texts = [name, plan.settings.target, plan.settings.key_strategy]
+        for col, (_, headline, style, _) in enumerate(COLUMNS):
+            fmt = getattr(styles, style)
+            if headline is None:
+                write_value(sheet, row, col, texts[col], fmt, styles)
+            else:
+                sheet.write_formula(row, col, f"={names[headline]}", fmt,
+                                    number(_value(plan, headline)))
+    sheet.autofilter(0, 0, max(len(headlines), 1), len(COLUMNS) - 1)
+    sheet.freeze_panes(1, 0)

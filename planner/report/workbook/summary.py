@@ -1,0 +1,202 @@
+"""Summary: the headline figures (formulas over the other sheets, with the plan's values
+cached), the monthly cost by part, at-risk resources called out, and two charts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from planner.coverage import meets
+from planner.inventory import ENCRYPTION_STATES, SERVICES
+from planner.plan.model import ZERO, Plan
+from planner.report.workbook.coverage import PIVOT_COL
+from planner.report.workbook.tables import (
+    Context,
+    cell_ref,
+    number,
+    sum_cells,
+    sum_of,
+    write_value,
+)
+
+SERVICE_LABELS = {"s3": "S3", "ebs": "EBS", "rds": "RDS and Aurora", "dynamodb": "DynamoDB"}
+STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
+                 "aws-managed": "#9DC3E6", "customer-managed": "#70AD47", "unknown": "#A5A5A5"}
+HEAD = 3  # first headline row
+PARTS = 15  # first row of the monthly cost by part
+AT_RISK_LISTED = 10
+
+
+class Summary:
+    def __init__(self, ctx: Context, plan: Plan, sheet):
+        self.ctx, self.plan, self.sheet, self.s = ctx, plan, sheet, ctx.styles
+        self.name = sheet.get_name()
+
+    def put(self, row: int, label: str, value, style, name: str | None = None,
+            formula: str | None = None, note: str = "") -> None:
+        self.sheet.write_string(row, 0, label, self.s.label)
+        if formula is None:
+            self.sheet.write_number(row, 1, number(value), style)
+        else:
+            self.sheet.write_formula(row, 1, formula, style, number(value))
+        if note:
+            self.sheet.write_string(row, 2, note, self.s.note)
+        if name:
+            self.define(name, row, 1)
+
+    def define(self, name: str, row: int, col: int) -> None:
+        self.ctx.book.define_name(f"{self.ctx.names}{name}", "=" + cell_ref(self.name, row, col))
+
+
+def _coverage(plan: Plan, phase: str) -> Decimal:
+    if not plan.resources:
+        return ZERO
+    met = sum(1 for p in plan.resources
+              if meets(p.resource.encryption if phase == "now" else p.state_after, p.target))
+    return Decimal(met) / len(plan.resources)
+
+
+def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -> dict:
+    """Fill the Summary sheet; returns the defined names of its headline figures."""
+    out = Summary(ctx, plan, sheet)
+    s, n, inv = ctx.styles, ctx.names, plan.inventory
+    sheet.merge_range(0, 0, 0, 10, "KMS encryption plan: budget review", s.title)
+    sheet.set_row(0, 28)
+    scope = (f"Scan of {len(inv.accounts)} account(s) in {len(inv.regions)} region(s) at "
+             f"{inv.scanned_at}. Target: {plan.settings.target}; key strategy: "
+             f"{plan.settings.key_strategy}; prices read on {plan.book.read_on}. "
+             "Every cost is a formula over the prices on Assumptions: change a price there "
+             "and the totals follow.")
+    sheet.merge_range(1, 0, 1, 10, scope, s.note)
+    sheet.set_row(1, 30)
+    keys, requests, resources = tables["keys"], tables["requests"], tables["resources"]
+    lines_total = sum_of(tables["remediation"].ranges(5))
+    top = PARTS
+    other = top + len(SERVICES) + 1
+    total_row, all_requests = other + 1, other + 2
+
+    def months_sum(count: int) -> str:
+        last_col = len(tables["forecast"].columns) - 1
+        return "=" + sum_cells(months[:count], last_col) if months[:count] else "=0"
+
+    sheet.write_string(HEAD - 1, 0, "Headline", s.header)
+    sheet.write_string(HEAD - 1, 1, "", s.header)
+    out.put(HEAD, "Coverage now (resources at target)", _coverage(plan, "now"), s.percent)
+    out.put(HEAD + 1, "Coverage after the plan", _coverage(plan, "after"), s.percent)
+    out.put(HEAD + 2, "Monthly cost now", plan.monthly_now, s.currency, "monthly_now",
+            f"=B{total_row + 1}")
+    out.put(HEAD + 3, "Monthly cost after the plan", plan.monthly_after, s.currency,
+            "monthly_after", f"=C{total_row + 1}")
+    out.put(HEAD + 4, "One-time cost", plan.one_time, s.currency, "total_one_time",
+            "=" + lines_total)
+    out.put(HEAD + 5, "New keys", plan.new_keys, s.integer, "new_keys")
+    out.put(HEAD + 6, "Year 1 (after the plan, with one-time)", plan.year_total(1), s.currency,
+            "year_1", months_sum(12))
+    out.put(HEAD + 7, "3 years (after the plan, with one-time)", plan.year_total(3),
+            s.currency, "year_3", months_sum(36))
+    out.put(HEAD + 8, "Resources planned", len(plan.resources), s.integer)
+    at_risk = plan.at_risk
+    out.put(HEAD + 9, "Resources at risk (key disabled or pending deletion)", len(at_risk),
+            s.warning if at_risk else s.ok)
+
+    # Monthly cost by part: keys, then requests by service, then requests of no resource.
+    sheet.write_row(top - 1, 0, ["Monthly cost by part", "now", "after"], s.header)
+    out.put(top, "Keys (key-months and rotations)", plan.key_cost("now"), s.currency,
+            "total_keys_now", "=" + sum_of(keys.ranges(13)))
+    sheet.write_formula(top, 2, "=" + sum_of(keys.ranges(16)), s.currency,
+                        number(plan.key_cost("after")))
+    out.define("total_keys_after", top, 2)
+    by_service = {}
+    for p in plan.all_actions:
+        now, after = by_service.get(p.resource.service, (ZERO, ZERO))
+        by_service[p.resource.service] = (now + p.request_cost_now, after + p.request_cost_after)
+    for i, service in enumerate(SERVICES, start=1):
+        now, after = by_service.get(service, (ZERO, ZERO))
+        sheet.write_string(top + i, 0, f"{SERVICE_LABELS[service]} requests", s.label)
+        for col, cost_col, value in ((1, 19, now), (2, 22, after)):
+            parts = [f"SUMIFS({c},{v},\"{service}\")" for c, v in
+                     zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
+            sheet.write_formula(top + i, col, "=" + ("+".join(parts) or "0"), s.currency,
+                                number(value))
+    sheet.write_string(other, 0, "Requests of no scanned resource (measured)", s.label)
+    sheet.write_string(total_row, 0, "Total monthly", s.label)
+    sheet.write_string(all_requests, 0, "of which KMS requests", s.label)
+    for col, phase in ((1, "now"), (2, "after")):
+        letter = "B" if col == 1 else "C"
+        parts = [f"SUMIFS({c},{p},\"{phase}\")" for c, p in
+                 zip(requests.ranges(11), requests.ranges(0), strict=True)]
+        sheet.write_formula(all_requests, col, "=" + ("+".join(parts) or "0"), s.currency,
+                            number(plan.request_cost(phase)))
+        out.define(f"total_requests_{phase}", all_requests, col)
+        resource_part = sum((v[0 if phase == "now" else 1] for v in by_service.values()), ZERO)
+        sheet.write_formula(other, col, f"={letter}{all_requests + 1}-SUM({letter}{top + 2}:"
+                            f"{letter}{other})", s.currency,
+                            number(plan.request_cost(phase) - resource_part))
+        total = plan.monthly_now if phase == "now" else plan.monthly_after
+        sheet.write_formula(total_row, col, f"=SUM({letter}{top + 1}:{letter}{other + 1})",
+                            s.total, number(total))
+    _at_risk(out, plan, all_requests + 2)
+    _charts(out, top, other)
+    sheet.set_column(0, 0, 46)
+    sheet.set_column(1, 2, 15)
+    sheet.set_column(3, 3, 2)
+    sheet.freeze_panes(1, 0)
+    sheet.hide_gridlines(2)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.print_area(0, 0, all_requests + 3 + AT_RISK_LISTED, 10)
+    return {k: f"{n}{k}" for k in ("monthly_now", "monthly_after", "total_one_time",
+                                   "new_keys", "year_1", "year_3")}
+
+
+def _at_risk(out: Summary, plan: Plan, row: int) -> None:
+    sheet, s = out.sheet, out.s
+    at_risk = plan.at_risk
+    if not at_risk:
+        sheet.merge_range(row, 0, row, 2, "No resource uses a disabled key or a key pending "
+                          "deletion.", s.ok)
+        return
+    sheet.merge_range(row, 0, row, 2, f"AT RISK: {len(at_risk)} resource(s) use a key that is "
+                      "disabled or pending deletion. Restore the key before anything else, or "
+                      "the data becomes unreadable (Resources: at risk = yes).", s.warning)
+    sheet.set_row(row, 42)
+    keys = {k.ref: k for k in plan.keys}
+    for i, p in enumerate(at_risk[:AT_RISK_LISTED], start=1):
+        key = keys.get(p.key_now or p.resource.kms_key_arn or "")
+        write_value(sheet, row + i, 0, p.resource.resource_id, s.text, s)
+        write_value(sheet, row + i, 1, key.label if key else "", s.text, s)
+        sheet.write_string(row + i, 2, key.state if key else "", s.warning)
+    if len(at_risk) > AT_RISK_LISTED:
+        sheet.write_string(row + AT_RISK_LISTED + 1, 0,
+                           f"... and {len(at_risk) - AT_RISK_LISTED} more", s.note)
+
+
+def _charts(out: Summary, top: int, other: int) -> None:
+    book, name, sheet = out.ctx.book, out.name, out.sheet
+    cost = book.add_chart({"type": "column"})
+    for col, label, colour in ((1, "now", "#A5A5A5"), (2, "after the plan", "#2E75B6")):
+        cost.add_series({
+            "name": label, "categories": [name, top, 0, other, 0],
+            "values": [name, top, col, other, col], "fill": {"color": colour},
+            "data_labels": {"value": True, "num_format": "$#,##0", "font": {"size": 8}},
+        })
+    cost.set_title({"name": "Monthly cost by part: now and after", "name_font": {"size": 11}})
+    cost.set_y_axis({"num_format": "$#,##0", "major_gridlines": {"visible": True,
+                     "line": {"color": "#D9D9D9"}}})
+    cost.set_legend({"position": "bottom"})
+    cost.set_size({"width": 620, "height": 290})
+    sheet.insert_chart(2, 4, cost, {"x_offset": 5, "y_offset": 0})
+    coverage_sheet = out.ctx.sheet_name("Coverage")
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    for i, state in enumerate(ENCRYPTION_STATES, start=1):
+        chart.add_series({
+            "name": state, "categories": [coverage_sheet, 1, PIVOT_COL, len(SERVICES), PIVOT_COL],
+            "values": [coverage_sheet, 1, PIVOT_COL + i, len(SERVICES), PIVOT_COL + i],
+            "fill": {"color": STATE_COLOURS[state]}, "gap": 60,
+        })
+    chart.set_title({"name": "Resources by service and encryption now",
+                     "name_font": {"size": 11}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_size({"width": 620, "height": 260})
+    sheet.insert_chart(17, 4, chart, {"x_offset": 5, "y_offset": 10})
