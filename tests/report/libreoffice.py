@@ -30,8 +30,8 @@ def soffice() -> str:
     return found
 
 
-def recalculate(workbook: Path, work: Path) -> Path:
-    """A copy of `workbook` recalculated by LibreOffice, in `work`/out."""
+def recalculate(workbooks: list[Path], work: Path) -> list[Path]:
+    """Copies of `workbooks` recalculated by LibreOffice (one run for all), in `work`/out."""
     profile = work / "lo-profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
@@ -39,9 +39,11 @@ def recalculate(workbook: Path, work: Path) -> Path:
     out.mkdir(exist_ok=True)
     subprocess.run(
         [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(workbook)],
-        check=True, capture_output=True, timeout=180,
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+         *map(str, workbooks)],
+        check=True, capture_output=True, timeout=300,
     )
-    result = out / workbook.name
-    assert result.exists(), f"LibreOffice wrote nothing for {workbook}"
-    return result
+    results = [out / workbook.name for workbook in workbooks]
+    for result in results:
+        assert result.exists(), f"LibreOffice wrote nothing for {result.name}"
+    return results

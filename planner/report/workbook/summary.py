@@ -24,6 +24,7 @@ STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
 HEAD = 3  # first headline row
 PARTS = 15  # first row of the monthly cost by part
 AT_RISK_LISTED = 10
+PRINT_LAST_COL = 13  # the charts end in column N
 
 
 class Summary:
@@ -59,14 +60,14 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     """Fill the Summary sheet; returns the defined names of its headline figures."""
     out = Summary(ctx, plan, sheet)
     s, n, inv = ctx.styles, ctx.names, plan.inventory
-    sheet.merge_range(0, 0, 0, 10, "KMS encryption plan: budget review", s.title)
+    sheet.merge_range(0, 0, 0, PRINT_LAST_COL, "KMS encryption plan: budget review", s.title)
     sheet.set_row(0, 28)
     scope = (f"Scan of {len(inv.accounts)} account(s) in {len(inv.regions)} region(s) at "
              f"{inv.scanned_at}. Target: {plan.settings.target}; key strategy: "
              f"{plan.settings.key_strategy}; prices read on {plan.book.read_on}. "
              "Every cost is a formula over the prices on Assumptions: change a price there "
              "and the totals follow.")
-    sheet.merge_range(1, 0, 1, 10, scope, s.note)
+    sheet.merge_range(1, 0, 1, PRINT_LAST_COL, scope, s.note)
     sheet.set_row(1, 30)
     keys, requests, resources = tables["keys"], tables["requests"], tables["resources"]
     lines_total = sum_of(tables["remediation"].ranges(5))
@@ -144,7 +145,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    sheet.print_area(0, 0, all_requests + 3 + AT_RISK_LISTED, 10)
+    sheet.print_area(0, 0, all_requests + 3 + AT_RISK_LISTED, PRINT_LAST_COL)
     return {k: f"{n}{k}" for k in ("monthly_now", "monthly_after", "total_one_time",
                                    "new_keys", "year_1", "year_3")}
 
@@ -184,7 +185,7 @@ def _charts(out: Summary, top: int, other: int) -> None:
     cost.set_y_axis({"num_format": "$#,##0", "major_gridlines": {"visible": True,
                      "line": {"color": "#D9D9D9"}}})
     cost.set_legend({"position": "bottom"})
-    cost.set_size({"width": 620, "height": 290})
+    cost.set_size({"width": 600, "height": 290})
     sheet.insert_chart(2, 4, cost, {"x_offset": 5, "y_offset": 0})
     coverage_sheet = out.ctx.sheet_name("Coverage")
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
@@ -198,5 +199,5 @@ def _charts(out: Summary, top: int, other: int) -> None:
                      "name_font": {"size": 11}})
     chart.set_legend({"position": "bottom"})
     chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 620, "height": 260})
+    chart.set_size({"width": 600, "height": 260})
     sheet.insert_chart(17, 4, chart, {"x_offset": 5, "y_offset": 10})

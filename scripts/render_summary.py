@@ -1,0 +1,66 @@
+"""Render a workbook's Summary sheet to a PNG with LibreOffice (workbook -> PDF -> PNG).
+
+    python scripts/render_summary.py [WORKBOOK.xlsx] [--out docs/summary.png]
+
+Without a workbook it plans the rich test inventory (tests/factories.py) and renders that.
+Needs LibreOffice (soffice) and poppler-utils (pdftoppm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIRST_PAGE = '{"PageRange":{"type":"string","value":"1"}}'
+
+
+def sample_workbook(folder: Path) -> Path:
+    from planner.plan import PlanSettings, build_plan
+    from planner.report.workbook import write_workbook
+    from planner.usage import load_usage
+    from pricing import load_price_book
+    from tests.factories import rich_inventory
+
+    plan = build_plan(rich_inventory(), PlanSettings(), load_usage(), load_price_book())
+    path = folder / "summary.xlsx"
+    write_workbook(plan, path)
+    return path
+
+
+def render(workbook: Path, png: Path, folder: Path) -> None:
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        sys.exit("render_summary: needs soffice (libreoffice-calc-nogui) and pdftoppm "
+                 "(poppler-utils)")
+    profile = folder / "profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--norestore", "--convert-to", f"pdf:calc_pdf_Export:{FIRST_PAGE}",
+                    "--outdir", str(folder), str(workbook)], check=True, capture_output=True,
+                   timeout=300)
+    pdf = folder / (workbook.stem + ".pdf")
+    subprocess.run([pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(png.with_suffix(""))], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workbook", nargs="?", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "summary.png")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        workbook = args.workbook or sample_workbook(folder)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        render(workbook.resolve(), args.out, folder)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""A failed write leaves the previous workbook as it was; the CLI says why in one line."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+
+import pytest
+
+import planner.report.workbook as workbook
+from planner.cli import main
+from planner.inventory import save_inventory
+from planner.report.workbook import write_workbook
+from tests.report.conftest import small_inventory
+
+PREVIOUS = b"the previous workbook"
+
+
+@pytest.fixture
+def previous(tmp_path):
+    path = tmp_path / "reports" / "plan.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(PREVIOUS)
+    return path
+
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "plan.xlsx")
+
+
+def test_a_folder_that_does_not_exist(small_plan, tmp_path):
+    target = tmp_path / "missing" / "plan.xlsx"
+    with pytest.raises(OSError) as raised:
+        write_workbook(small_plan, target)
+    assert raised.value.filename == str(target)
+    assert "No such file or directory" in raised.value.strerror
+    assert not target.parent.exists()
+
+
+def test_a_read_only_folder(small_plan, previous, monkeypatch):
+    folder = previous.parent
+    folder.chmod(0o555)
+    if os.geteuid() == 0:
+        # Root ignores the mode bits; fail creating the temporary file as the kernel would
+        # for anyone else.
+        def denied(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder / ".tmp"))
+
+        monkeypatch.setattr(tempfile, "mkstemp", denied)
+    try:
+        with pytest.raises(PermissionError) as raised:
+            write_workbook(small_plan, previous)
+    finally:
+        folder.chmod(0o755)
+    assert raised.value.filename == str(previous)
+    assert previous.read_bytes() == PREVIOUS
+    assert leftovers(folder) == []
+
+
+def test_an_exception_mid_write(small_plan, previous, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(workbook, "write_forecast", broken)
+    with pytest.raises(RuntimeError):
+        write_workbook(small_plan, previous)
+    assert previous.read_bytes() == PREVIOUS
+    assert leftovers(previous.parent) == []
+
+
+def test_the_cli_on_a_full_disk(previous, tmp_path, monkeypatch, capsys):
+    inventory = tmp_path / "inventory.json"
+    save_inventory(small_inventory(), inventory)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(workbook, "write_forecast", full)
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", str(inventory), "--out", str(previous)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert str(previous) in err and "No space left on device" in err
+    assert previous.read_bytes() == PREVIOUS
+    assert leftovers(previous.parent) == []
+
+
+def test_the_cli_into_a_missing_folder(tmp_path, capsys):
+    inventory = tmp_path / "inventory.json"
+    save_inventory(small_inventory(), inventory)
+    target = tmp_path / "nowhere" / "plan.xlsx"
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", str(inventory), "--out", str(target)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err == f"kmsplan: error: {target}: cannot write the workbook: " \
+                  "No such file or directory\n"

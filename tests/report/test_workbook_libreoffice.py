@@ -1,0 +1,95 @@
+"""A real spreadsheet engine recalculates the workbook: LibreOffice, headless.
+
+CI installs LibreOffice (.ci/run); without it these tests fail rather than skip.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib import resources
+
+import openpyxl
+import pytest
+import yaml
+
+from planner.cli import main
+from planner.inventory import save_inventory
+from planner.report.workbook import write_workbook
+from pricing.present import round_cents
+from tests.report.conftest import HOSTILE, hostile_inventory
+from tests.report.libreoffice import recalculate
+from tests.report.test_workbook import headline
+
+NEW_SYMMETRIC_PRICE = "0.05"
+FIGURES = {"monthly_now": "monthly_now_usd", "monthly_after": "monthly_after_usd",
+           "one_time": "one_time_usd", "year_1": "year_1_usd", "year_3": "year_3_usd"}
+
+
+def cents(value: float) -> Decimal:
+    return round_cents(Decimal(repr(value)))
+
+
+def plan_cli(tmp_path, name: str, *options: str) -> dict:
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", str(tmp_path / "inventory.json"), "--out", str(tmp_path / f"{name}.xlsx"),
+              "--json", str(tmp_path / f"{name}.json"), *options])
+    assert exited.value.code == 0
+    return json.loads((tmp_path / f"{name}.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory, rich_plan):
+    """Workbooks and JSON summaries from the CLI at two symmetric request prices, a workbook
+    split over many sheets, and the first one with its price edited; all recalculated."""
+    tmp = tmp_path_factory.mktemp("lo")
+    save_inventory(hostile_inventory(), tmp / "inventory.json")
+    bundled = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                             .read_text(encoding="utf-8"))
+    bundled["entries"]["requests_symmetric"]["price"] = NEW_SYMMETRIC_PRICE
+    (tmp / "prices.yaml").write_text(yaml.safe_dump(bundled))
+    base = plan_cli(tmp, "base")
+    dearer = plan_cli(tmp, "dearer", "--prices", str(tmp / "prices.yaml"))
+    write_workbook(rich_plan, tmp / "split.xlsx", max_rows=12)
+    edited = openpyxl.load_workbook(tmp / "base.xlsx")
+    [(sheet, ref)] = list(edited.defined_names["price_requests_symmetric"].destinations)
+    edited[sheet][ref.replace("$", "")].value = float(NEW_SYMMETRIC_PRICE)
+    edited.save(tmp / "edited.xlsx")
+    out = recalculate([tmp / "base.xlsx", tmp / "split.xlsx", tmp / "edited.xlsx"], tmp)
+    return {"base": base, "dearer": dearer, "written": tmp / "base.xlsx",
+            "recalculated": out[0], "split": out[1], "edited": out[2]}
+
+
+def test_every_formula_recalculates_to_its_cached_value(work, rich_plan):
+    formulas = openpyxl.load_workbook(work["written"])
+    cached = openpyxl.load_workbook(work["written"], data_only=True)
+    recalculated = openpyxl.load_workbook(work["recalculated"], data_only=True)
+    checked = 0
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    mine = cached[sheet.title][cell.coordinate].value
+                    theirs = recalculated[sheet.title][cell.coordinate].value
+                    assert theirs == pytest.approx(mine, abs=1e-9), (sheet.title, cell.value)
+                    checked += 1
+    assert checked > 100
+    figures = headline(work["recalculated"])
+    for name, field in FIGURES.items():
+        assert cents(figures[name]) == Decimal(work["base"][field]), name
+    split = headline(work["split"])
+    for name, field in FIGURES.items():
+        assert cents(split[name]) == Decimal(work["base"][field]), name
+
+
+def test_text_from_aws_survives_recalculation(work):
+    resources_sheet = openpyxl.load_workbook(work["recalculated"], data_only=True)["Resources"]
+    names = {row[5] for row in resources_sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(HOSTILE) <= names
+
+
+def test_a_changed_request_price_gives_the_cli_figures_at_that_price(work):
+    figures = headline(work["edited"])
+    assert work["dearer"]["monthly_now_usd"] != work["base"]["monthly_now_usd"]
+    for name, field in FIGURES.items():
+        assert cents(figures[name]) == Decimal(work["dearer"][field]), name
