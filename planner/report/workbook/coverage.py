@@ -20,6 +20,7 @@ COLUMNS = [
     Column("meets target", 9),
 ]
 PIVOT_COL = 8  # the by-service table starts in column I
+SERVICE_LABELS = {"s3": "S3", "ebs": "EBS", "rds": "RDS and Aurora", "dynamodb": "DynamoDB"}
 
 
 def _counts(plan: Plan) -> tuple[Counter, dict]:
@@ -57,10 +58,10 @@ def _pivot(ctx: Context, plan: Plan, sheet) -> None:
     headers = ["service", *ENCRYPTION_STATES, "total"]
     for i, header in enumerate(headers):
         sheet.write_string(0, PIVOT_COL + i, header, styles.header)
-    sheet.set_column(PIVOT_COL, PIVOT_COL + len(headers) - 1, 12)
+    sheet.set_column(PIVOT_COL, PIVOT_COL + len(headers) - 1, 13)
     last = PIVOT_COL + len(headers) - 2
     for row, service in enumerate(SERVICES, start=1):
-        sheet.write_string(row, PIVOT_COL, service, styles.label)
+        sheet.write_string(row, PIVOT_COL, SERVICE_LABELS[service], styles.label)
         for i, state in enumerate(ENCRYPTION_STATES, start=1):
             sheet.write_number(row, PIVOT_COL + i, by_service[(service, state)], styles.integer)
         total = sum(by_service[(service, state)] for state in ENCRYPTION_STATES)

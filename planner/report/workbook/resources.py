@@ -20,8 +20,8 @@ LINE_COLUMNS = [
     Column("resource id", 36), Column("account", 14), Column("region", 13),
     Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
     Column("quantity", 12, "quantity"), Column("unit price", 12, "price"),
-    Column("cost", 13, "currency"), Column("price source", 36),
-]
+    Column("cost", 13, "currency"),
+]  # each price's source is on Assumptions, beside the price cell the unit price refers to
 RESOURCE_COLUMNS = [
     Column("account", 14), Column("region", 13), Column("service", 9),
     Column("resource type", 14), Column("resource id", 36), Column("name", 28),
@@ -69,7 +69,7 @@ def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
             spans.setdefault(index, []).append(table.add([
                 r.resource_id, r.account, r.region, r.service, p.action, line.name, line.unit,
                 line.quantity, Formula(f"={price}", line.unit_price),
-                Formula("=H{r}*I{r}", line.cost), line.source,
+                Formula("=H{r}*I{r}", line.cost),
             ]))
     table.finish()
     return spans
@@ -83,23 +83,35 @@ def request_formula(prices: Prices, plan: Plan, key_ref: str | None, keys: dict,
     return f"=({cols[0]}{{r}}-{cols[1]}{{r}})/{PER_UNIT}*{price}"
 
 
-def resource_row(p: ResourcePlan, now: str, after: str, one_time) -> list:
+CONTROLS = {name: " ".join(action.controls) for name, action in ACTIONS.items()}
+
+
+def _joined(mapping: dict, cache: dict, separator: str) -> str:
+    """Most resources share their sources mapping (one object): join it once."""
+    text = cache.get(id(mapping))
+    if text is None:
+        text = cache[id(mapping)] = "; ".join(f"{k}{separator}{v}" for k, v in mapping.items())
+    return text
+
+
+def resource_row(p: ResourcePlan, now: str, after: str, one_time, cache: dict) -> list:
     r, action = p.resource, ACTIONS[p.action]
     return [
         r.account, r.region, r.service, r.resource_type, r.resource_id, r.name,
         "; ".join(f"{k}={v}" for k, v in (r.tags or {}).items()), r.encryption,
         p.key_now or "", p.target, p.action, p.state_after, p.key_after or "",
         "" if p.bucket_key_after is None else p.bucket_key_after, p.at_risk, action.downtime,
-        " ".join(action.controls), p.priced_now, p.free_now, Formula(now, p.request_cost_now),
+        CONTROLS[p.action], p.priced_now, p.free_now, Formula(now, p.request_cost_now),
         p.priced_after, p.free_after, Formula(after, p.request_cost_after), one_time,
         "; ".join(f"{k}={v}" for k, v in p.figures.items()),
-        "; ".join(f"{k}: {v}" for k, v in p.sources.items()), r.error or "",
+        _joined(p.sources, cache, ": "), r.error or "",
     ]
 
 
 def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict) -> None:
     keys = {k.ref: k for k in plan.keys}
     formulas: dict = {}  # (key now, key after) -> formulas: most resources share a key
+    cache: dict = {}
     for index, p in enumerate(plan.all_actions):
         pair = formulas.get((p.key_now, p.key_after))
         if pair is None:
@@ -108,7 +120,7 @@ def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict) -> No
                 request_formula(prices, plan, p.key_after, keys, ("U", "V")))
         cells = spans.get(index)
         one_time = Formula("=" + sum_cells(cells, 9), p.one_time_cost) if cells else ZERO
-        table.add(resource_row(p, pair[0], pair[1], one_time))
+        table.add(resource_row(p, pair[0], pair[1], one_time, cache))
     table.finish()
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from planner.coverage import meets
 from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
-from planner.report.workbook.coverage import PIVOT_COL
+from planner.report.workbook.coverage import PIVOT_COL, SERVICE_LABELS
 from planner.report.workbook.tables import (
     Context,
     cell_ref,
@@ -18,7 +18,6 @@ from planner.report.workbook.tables import (
     write_value,
 )
 
-SERVICE_LABELS = {"s3": "S3", "ebs": "EBS", "rds": "RDS and Aurora", "dynamodb": "DynamoDB"}
 STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
                  "aws-managed": "#9DC3E6", "customer-managed": "#70AD47", "unknown": "#A5A5A5"}
 HEAD = 3  # first headline row
@@ -179,7 +178,7 @@ def _charts(out: Summary, top: int, other: int) -> None:
         cost.add_series({
             "name": label, "categories": [name, top, 0, other, 0],
             "values": [name, top, col, other, col], "fill": {"color": colour},
-            "data_labels": {"value": True, "num_format": "$#,##0", "font": {"size": 8}},
+            "data_labels": {"value": True, "num_format": "$#,##0.00", "font": {"size": 7}},
         })
     cost.set_title({"name": "Monthly cost by part: now and after", "name_font": {"size": 11}})
     cost.set_y_axis({"num_format": "$#,##0", "major_gridlines": {"visible": True,

@@ -8,10 +8,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from planner.report.safety import FORMULA_TRIGGERS
 
 MAX_ROWS = 1_048_576  # rows in an Excel or LibreOffice sheet
+
+
+FUNCTION = re.compile(r"\b([A-Z][A-Z0-9.]*)\(")
+PLAIN_FUNCTIONS = frozenset({"SUM", "SUMIFS", "IF"})
+
+
+class PlanSheet(Worksheet):
+    """A worksheet that skips XlsxWriter's rewriting of newer Excel functions (about 100
+    regular expressions per formula) for formulas that use only SUM, SUMIFS and IF: a third of
+    the write time of a large plan."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if set(FUNCTION.findall(formula)) <= PLAIN_FUNCTIONS:
+            return formula[1:] if formula.startswith("=") else formula
+        return super()._prepare_formula(formula, expand_future_functions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +60,7 @@ class Context:
         return f"{self.prefix}{base}"
 
     def add_sheet(self, base: str):
-        return self.book.add_worksheet(self.sheet_name(base))
+        return self.book.add_worksheet(self.sheet_name(base), worksheet_class=PlanSheet)
 
 
 def quoted(sheet: str) -> str:
@@ -106,7 +122,8 @@ class Table:
         self.parts = []  # [sheet name, worksheet, header row, rows written]
         for index in range(parts):
             name = ctx.sheet_name(self.base if index == 0 else f"{self.base} ({index + 1})")
-            self.parts.append([name, ctx.book.add_worksheet(name), 0 if index == 0 else 1, 0])
+            sheet = ctx.book.add_worksheet(name, worksheet_class=PlanSheet)
+            self.parts.append([name, sheet, 0 if index == 0 else 1, 0])
         self.capacity = [first] + [rest] * (parts - 1)
         self.part = 0
 
@@ -123,11 +140,27 @@ class Table:
         name, sheet, header, written = part
         row = header + 1 + written
         part[3] += 1
-        named = self.ctx.styles
-        for col, (value, style) in enumerate(zip(values, self.styles, strict=True)):
-            if styles and col in styles:
-                style = styles[col]
-            write_value(sheet, row, col, value, style, named)
+        # XlsxWriter's undecorated writers: the public ones re-check their arguments on every
+        # cell, a tenth of the time of a large workbook. Same cells, same result.
+        put_string, put_number = sheet._write_string, sheet._write_number
+        guarded, excel_row = self.ctx.styles.guarded, str(row + 1)
+        row_styles = self.styles
+        if styles:
+            row_styles = [styles.get(col, style) for col, style in enumerate(row_styles)]
+        for col, value in enumerate(values):
+            style = row_styles[col]
+            kind = type(value)
+            if kind is str:
+                if value:  # an empty text cell is left out
+                    put_string(row, col, value,
+                               guarded if value.startswith(FORMULA_TRIGGERS) else style)
+            elif kind is Formula:
+                sheet._write_formula(row, col, value.text.replace("{r}", excel_row), style,
+                                     number(value.value))
+            elif kind is bool:
+                put_string(row, col, "yes" if value else "no", style)
+            elif value is not None:
+                put_number(row, col, float(value) if kind is Decimal else value, style)
         return name, row
 
     def ranges(self, col: int) -> list[str]:
