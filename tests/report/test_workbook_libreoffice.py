@@ -15,9 +15,9 @@ import yaml
 
 from planner.cli import main
 from planner.inventory import save_inventory
-from planner.report.workbook import write_workbook
+from planner.report.workbook import write_scenarios_workbook, write_workbook
 from pricing.present import round_cents
-from tests.report.conftest import HOSTILE, hostile_inventory
+from tests.report.conftest import HOSTILE, hostile_inventory, plan_of, small_inventory
 from tests.report.libreoffice import recalculate
 from tests.report.test_workbook import headline
 
@@ -51,19 +51,25 @@ def work(tmp_path_factory, rich_plan):
     base = plan_cli(tmp, "base")
     dearer = plan_cli(tmp, "dearer", "--prices", str(tmp / "prices.yaml"))
     write_workbook(rich_plan, tmp / "split.xlsx", max_rows=12)
+    write_scenarios_workbook([("rich", rich_plan), ("small", plan_of(small_inventory()))],
+                             tmp / "scenarios.xlsx")
     edited = openpyxl.load_workbook(tmp / "base.xlsx")
     [(sheet, ref)] = list(edited.defined_names["price_requests_symmetric"].destinations)
     edited[sheet][ref.replace("$", "")].value = float(NEW_SYMMETRIC_PRICE)
     edited.save(tmp / "edited.xlsx")
-    out = recalculate([tmp / "base.xlsx", tmp / "split.xlsx", tmp / "edited.xlsx"], tmp)
+    written = [tmp / "base.xlsx", tmp / "split.xlsx", tmp / "edited.xlsx",
+               tmp / "scenarios.xlsx"]
+    out = recalculate(written, tmp)
     return {"base": base, "dearer": dearer, "written": tmp / "base.xlsx",
-            "recalculated": out[0], "split": out[1], "edited": out[2]}
+            "recalculated": out[0], "split": out[1], "edited": out[2],
+            "scenarios": (written[3], out[3])}
 
 
-def test_every_formula_recalculates_to_its_cached_value(work, rich_plan):
-    formulas = openpyxl.load_workbook(work["written"])
-    cached = openpyxl.load_workbook(work["written"], data_only=True)
-    recalculated = openpyxl.load_workbook(work["recalculated"], data_only=True)
+def formulas_match(written, recalculated_path) -> int:
+    """Every formula's LibreOffice value equals the value we cached; returns how many."""
+    formulas = openpyxl.load_workbook(written)
+    cached = openpyxl.load_workbook(written, data_only=True)
+    recalculated = openpyxl.load_workbook(recalculated_path, data_only=True)
     checked = 0
     for sheet in formulas.worksheets:
         for row in sheet.iter_rows():
@@ -73,7 +79,12 @@ def test_every_formula_recalculates_to_its_cached_value(work, rich_plan):
                     theirs = recalculated[sheet.title][cell.coordinate].value
                     assert theirs == pytest.approx(mine, abs=1e-9), (sheet.title, cell.value)
                     checked += 1
-    assert checked > 100
+    return checked
+
+
+def test_every_formula_recalculates_to_its_cached_value(work):
+    assert formulas_match(work["written"], work["recalculated"]) > 100
+    assert formulas_match(*work["scenarios"]) > 100
     figures = headline(work["recalculated"])
     for name, field in FIGURES.items():
         assert cents(figures[name]) == Decimal(work["base"][field]), name
