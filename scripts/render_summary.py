@@ -9,6 +9,7 @@ Needs LibreOffice (soffice) and poppler-utils (pdftoppm).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+DPI = 110
 FIRST_PAGE = '{"PageRange":{"type":"string","value":"1"}}'
 
 
@@ -45,8 +47,22 @@ def render(workbook: Path, png: Path, folder: Path) -> None:
                     "--outdir", str(folder), str(workbook)], check=True, capture_output=True,
                    timeout=300)
     pdf = folder / (workbook.stem + ".pdf")
-    subprocess.run([pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(png.with_suffix(""))], check=True)
+    height = content_height(pdf)
+    crop = ["-x", "0", "-y", "0", "-W", str(int(11 * DPI)), "-H", str(height)] if height else []
+    subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile",
+                    *crop, str(pdf), str(png.with_suffix(""))], check=True)
+
+
+def content_height(pdf: Path) -> int | None:
+    """Pixels from the top of the page to just below its lowest word (the chart legends end
+    the charts), so the PNG has no empty half page."""
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        return None
+    words = subprocess.run([pdftotext, "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    bottoms = [float(y) for y in re.findall(r'yMax="([0-9.]+)"', words)]
+    return int(max(bottoms) * DPI / 72) + 30 if bottoms else None
 
 
 def main() -> None:
