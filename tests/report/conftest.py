@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from importlib import resources
 
 import pytest
+import yaml
 
 from planner.plan import PlanSettings, build_plan
 from planner.usage import load_usage
 from pricing import load_price_book
+from pricing.book import parse_price_book
 from tests.factories import make_inventory, make_key, make_resource, rich_inventory
 
 # Text an AWS account may hold that a spreadsheet could take for a formula.
@@ -47,3 +50,15 @@ def small_plan():
 @pytest.fixture(scope="session")
 def rich_plan():
     return plan_of(hostile_inventory())
+
+
+def regional_book():
+    """The bundled price book with eu-west-1 overriding the key and symmetric request prices."""
+    data = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                          .read_text(encoding="utf-8"))
+    data["regions"]["eu-west-1"] = {"key_month": "1.10", "requests_symmetric": "0.04"}
+    return parse_price_book(data, "regional test book")
+
+
+def regional_plan():
+    return build_plan(hostile_inventory(), PlanSettings(), load_usage(), regional_book())

@@ -10,7 +10,8 @@ import pytest
 
 from planner.report.workbook import write_workbook
 from pricing.present import round_cents
-from tests.report.conftest import HOSTILE
+from tests.factories import make_inventory
+from tests.report.conftest import HOSTILE, plan_of, regional_plan
 
 SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Remediation",
           "One-time lines", "Forecast", "Assumptions"]
@@ -159,3 +160,26 @@ def headline_of(plan) -> dict:
             "one_time": pytest.approx(float(plan.one_time)),
             "year_1": pytest.approx(float(plan.year_total(1))),
             "year_3": pytest.approx(float(plan.year_total(3))), "new_keys": plan.new_keys}
+
+
+def test_region_overrides_get_their_own_price_cells(tmp_path):
+    plan = regional_plan()
+    path = tmp_path / "regional.xlsx"
+    write_workbook(plan, path)
+    book = openpyxl.load_workbook(path)
+    assert "price_key_month_eu_west_1" in book.defined_names
+    keys = book["Keys"]
+    eu = [row for row in keys.iter_rows(min_row=2) if row[2].value == "eu-west-1"]
+    assert eu and all("price_key_month_eu_west_1" in row[13].value for row in eu)
+    forecast = pd.read_excel(path, sheet_name="Forecast")
+    assert "key-months after (eu-west-1)" in forecast.columns
+    assert headline(path) == headline_of(plan)
+
+
+def test_an_empty_inventory_still_makes_a_workbook(tmp_path):
+    plan = plan_of(make_inventory([]))
+    path = tmp_path / "empty.xlsx"
+    write_workbook(plan, path)
+    figures = headline(path)
+    assert figures["monthly_now"] == 0 and figures["one_time"] == 0
+    assert openpyxl.load_workbook(path).sheetnames == SHEETS

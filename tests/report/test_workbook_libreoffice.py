@@ -17,7 +17,13 @@ from planner.cli import main
 from planner.inventory import save_inventory
 from planner.report.workbook import write_scenarios_workbook, write_workbook
 from pricing.present import round_cents
-from tests.report.conftest import HOSTILE, hostile_inventory, plan_of, small_inventory
+from tests.report.conftest import (
+    HOSTILE,
+    hostile_inventory,
+    plan_of,
+    regional_plan,
+    small_inventory,
+)
 from tests.report.libreoffice import recalculate
 from tests.report.test_workbook import headline
 
@@ -57,12 +63,13 @@ def work(tmp_path_factory, rich_plan):
     [(sheet, ref)] = list(edited.defined_names["price_requests_symmetric"].destinations)
     edited[sheet][ref.replace("$", "")].value = float(NEW_SYMMETRIC_PRICE)
     edited.save(tmp / "edited.xlsx")
+    write_workbook(regional_plan(), tmp / "regional.xlsx")
     written = [tmp / "base.xlsx", tmp / "split.xlsx", tmp / "edited.xlsx",
-               tmp / "scenarios.xlsx"]
+               tmp / "scenarios.xlsx", tmp / "regional.xlsx"]
     out = recalculate(written, tmp)
     return {"base": base, "dearer": dearer, "written": tmp / "base.xlsx",
             "recalculated": out[0], "split": out[1], "edited": out[2],
-            "scenarios": (written[3], out[3])}
+            "scenarios": (written[3], out[3]), "regional": (written[4], out[4])}
 
 
 def formulas_match(written, recalculated_path) -> int:
@@ -85,6 +92,7 @@ def formulas_match(written, recalculated_path) -> int:
 def test_every_formula_recalculates_to_its_cached_value(work):
     assert formulas_match(work["written"], work["recalculated"]) > 100
     assert formulas_match(*work["scenarios"]) > 100
+    assert formulas_match(*work["regional"]) > 100
     figures = headline(work["recalculated"])
     for name, field in FIGURES.items():
         assert cents(figures[name]) == Decimal(work["base"][field]), name
