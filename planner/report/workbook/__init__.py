@@ -8,7 +8,9 @@ and defined-name prefix, so a what-if workbook can hold several plans beside a S
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import xlsxwriter
@@ -64,34 +66,30 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     return write_summary(ctx, plan, summary, tables, months)
 
 
-def _close(book, path: Path) -> None:
+@contextlib.contextmanager
+def _workbook(path: Path) -> Iterator[xlsxwriter.Workbook]:
+    """An open workbook written to a temporary file that replaces `path` only when whole;
+    any OSError (no folder, no permission, disk full) names `path`."""
     try:
-        book.close()
-    except FileCreateError as exc:
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-        raise OSError(getattr(cause, "errno", None),
-                      f"cannot write the workbook: {getattr(cause, 'strerror', None) or exc}",
+        with atomic_path(path) as tmp:
+            book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                                  "use_zip64": True})
+            book.set_properties({"title": "KMS encryption plan: budget review"})
+            yield book
+            try:
+                book.close()
+            except FileCreateError as exc:  # XlsxWriter wraps the OSError of its own write
+                cause = exc.args[0] if exc.args else exc
+                raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write the workbook: {exc.strerror or exc}",
                       str(path)) from None
-
-
-def _open(tmp: Path):
-    return xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "use_zip64": True})
 
 
 def write_workbook(plan: Plan, path: str | Path, max_rows: int = MAX_ROWS) -> None:
     """The budget-review workbook at `path`, replacing any previous one only when whole."""
-    path = Path(path)
-    try:
-        with atomic_path(path) as tmp:
-            book = _open(tmp)
-            write_plan_sheets(book, plan, Styles(book), max_rows=max_rows)
-            book.set_properties({"title": "KMS encryption plan: budget review"})
-            _close(book, path)
-    except OSError as exc:
-        if exc.filename == str(path):
-            raise
-        raise OSError(exc.errno, f"cannot write the workbook: {exc.strerror}", str(path)) \
-            from None
+    with _workbook(Path(path)) as book:
+        write_plan_sheets(book, plan, Styles(book), max_rows=max_rows)
 
 
 def sheet_prefix(index: int, name: str) -> str:
@@ -103,21 +101,12 @@ def sheet_prefix(index: int, name: str) -> str:
 def write_scenarios_workbook(named_plans: list[tuple[str, Plan]], path: str | Path,
                              max_rows: int = MAX_ROWS) -> None:
     """A Scenarios comparison sheet, then each plan's sheets under its own prefix."""
-    path = Path(path)
-    try:
-        with atomic_path(path) as tmp:
-            book = _open(tmp)
-            styles = Styles(book)
-            sheet = book.add_worksheet("Scenarios")
-            headlines = []
-            for index, (name, plan) in enumerate(named_plans, start=1):
-                names = write_plan_sheets(book, plan, styles, sheet_prefix(index, name),
-                                          f"s{index}_", max_rows)
-                headlines.append((name, plan, names))
-            write_scenarios(book, styles, sheet, headlines)
-            _close(book, path)
-    except OSError as exc:
-        if exc.filename == str(path):
-            raise
-        raise OSError(exc.errno, f"cannot write the workbook: {exc.strerror}", str(path)) \
-            from None
+    with _workbook(Path(path)) as book:
+        styles = Styles(book)
+        sheet = book.add_worksheet("Scenarios")
+        headlines = []
+        for index, (name, plan) in enumerate(named_plans, start=1):
+            names = write_plan_sheets(book, plan, styles, sheet_prefix(index, name),
+                                      f"s{index}_", max_rows)
+            headlines.append((name, plan, names))
+        write_scenarios(book, styles, sheet, headlines)
