@@ -9,7 +9,10 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 from botocore.exceptions import ClientError
@@ -21,6 +24,7 @@ from planner.measure.records import count_records, loads
 
 KMS_NEEDLE = b'"kms.amazonaws.com"'
 LOG_SUFFIX = ".json.gz"
+BATCH_FILES = 64  # files per task when counting in several processes
 # CloudTrail writes digest and Insights files beside the logs; they hold no API records.
 NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")
 
@@ -69,10 +73,17 @@ def _object_reader(s3, bucket: str, key: str) -> Reader:
 
 
 def measure_files(
-    files: Iterable[tuple[str, Reader]], source: str, keys: KeyDirectory | None = None
+    files: Iterable[tuple[str, Reader]], source: str, keys: KeyDirectory | None = None,
+    workers: int = 1,
 ) -> Measurement:
-    """Count the KMS events in each file. `source` names where the files came from."""
+    """Count the KMS events in each file. `source` names where the files came from.
+
+    With workers > 1, batches of files are counted in that many processes (the readers must
+    then be picklable, as local files' are) and the parts added up.
+    """
     keys = keys or KeyDirectory()
+    if workers > 1:
+        return _measure_in_processes(files, source, keys, workers)
     result = Measurement(source=source)
     services: dict[tuple, str | None] = {}
     for name, read in files:
@@ -83,22 +94,38 @@ def measure_files(
     return result
 
 
+def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int) -> Measurement:
+    result = Measurement(source=source)
+    pending: deque = deque()
+    with ProcessPoolExecutor(workers) as pool:
+        files = iter(files)
+        while batch := list(islice(files, BATCH_FILES)):
+            pending.append(pool.submit(measure_files, batch, source, keys))
+            if len(pending) > 2 * workers:  # a few batches in flight, never the whole listing
+                result.merge(pending.popleft().result())
+        while pending:
+            result.merge(pending.popleft().result())
+    return result
+
+
 def _count_file(name, read: Reader, result: Measurement, keys, services) -> str | None:
     """Add one file's KMS events to `result`; return why the file is bad, or None."""
     try:
-        raw = gzip.decompress(read())
+        data = read()
     except ClientError as exc:
         return f"cannot read: {exc.response['Error']['Code']}"
-    except OSError as exc:  # BadGzipFile is an OSError too
+    except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
-    except (EOFError, zlib.error) as exc:
+    try:
+        raw = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
         return f"not a complete gzip file: {exc}"
     if KMS_NEEDLE not in raw:
         # No KMS event can be in it; check its shape without paying for a parse.
         body = raw.strip()
-        if body.startswith(b"{") and body.endswith(b"}") and b'"Records"' in body:
-            return None
-        return "not a CloudTrail log file (no Records)"
+        if not (body.startswith(b"{") and body.endswith(b"}")):
+            return "not valid JSON: not one whole JSON object (truncated?)"
+        return None if b'"Records"' in body else "not a CloudTrail log file (no Records)"
     try:
         document = loads(raw)
     except ValueError as exc:

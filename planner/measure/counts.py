@@ -41,6 +41,17 @@ class Measurement:
         if self.last_event is None or last > self.last_event:
             self.last_event = last
 
+    def merge(self, other: Measurement) -> None:
+        """Add the counts of `other` (a part of the same source, counted elsewhere)."""
+        self.files += other.files
+        self.events += other.events
+        self.not_billed += other.not_billed
+        self.unattributed += other.unattributed
+        self.bad_files.extend(other.bad_files)
+        self.requests.update(other.requests)
+        if other.first_event is not None and other.last_event is not None:
+            self.saw_time(other.first_event, other.last_event)
+
     def window_dates(self) -> tuple[date, date] | None:
         """The calendar days (UTC) the events cover, first and last, or None if no events."""
         if self.first_event is None or self.last_event is None:
