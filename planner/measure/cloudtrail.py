@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from planner.errors import InputError
 from planner.measure.counts import BadFile, Measurement
 from planner.measure.keyspecs import KeyDirectory
-from planner.measure.records import count_records, loads
+from planner.measure.records import RecordShapeError, count_records, loads
 
 KMS_NEEDLE = b'"kms.amazonaws.com"'
 LOG_SUFFIX = ".json.gz"
@@ -133,5 +133,8 @@ def _count_file(name, read: Reader, result: Measurement, keys, services) -> str 
     records = document.get("Records") if isinstance(document, dict) else None
     if not isinstance(records, list):
         return "not a CloudTrail log file (no Records)"
-    count_records(records, result, keys, services)
+    try:
+        count_records(records, result, keys, services)
+    except RecordShapeError as exc:
+        return str(exc)
     return None

@@ -1,6 +1,13 @@
-"""One CloudTrail record -> (key ARN, request class, calling service): the hot loop."""
+"""CloudTrail records -> counts by (key ARN, request class, calling service): the hot loop.
+
+Per file, each KMS record is reduced to a tuple of the few fields that decide its key, class
+and caller, and the tuples are counted; the rules in classify.py then run once per distinct
+tuple, not once per record. This keeps the per-record work to dictionary look-ups.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from planner.measure.classify import OTHER_SERVICE, calling_service, request_class
 from planner.measure.counts import Measurement
@@ -15,69 +22,86 @@ __all__ = ["count_records", "loads"]
 
 KMS_SOURCE = "kms.amazonaws.com"
 KEY_TYPE = "AWS::KMS::Key"
+SERVICE_EVENT = "AwsServiceEvent"  # KMS acting on its own (rotation, deletion): no request
 
 
-def key_arn(record: dict, params: dict, keys: KeyDirectory) -> str | None:
-    """The key a request used: resources[] first, then requestParameters.keyId."""
-    resources = record.get("resources")
-    if isinstance(resources, list):
-        for resource in resources:
-            if isinstance(resource, dict) and resource.get("type") == KEY_TYPE:
-                arn = resource.get("ARN")
-                if isinstance(arn, str) and arn:
-                    return arn
-    account = record.get("recipientAccountId")
-    return keys.resolve(params.get("keyId"), account, record.get("awsRegion"))
+class RecordShapeError(ValueError):
+    """A record whose fields have types CloudTrail never writes."""
 
 
-def count_records(records: list, result: Measurement, keys: KeyDirectory, cache: dict) -> None:
-    """Add the KMS requests among `records` to `result`.
+def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts: dict) -> None:
+    """Add the KMS events among one file's `records` to `result`, all or nothing.
 
-    `cache` remembers the service each (invokedBy, sourceIPAddress, userAgent) names, so the
-    string search runs once per distinct caller, not once per event.
+    `hosts` memoizes the service each (invokedBy, sourceIPAddress, userAgent) names.
+    Raises RecordShapeError (and adds nothing) if a record cannot be read.
     """
+    seen: Counter = Counter()
     first = last = None
-    counts = result.requests
-    for record in records:
-        if not isinstance(record, dict) or record.get("eventSource") != KMS_SOURCE:
-            continue
-        result.events += 1
-        when = record.get("eventTime")
-        if isinstance(when, str):
-            if first is None or when < first:
-                first = when
-            if last is None or when > last:
-                last = when
-        if record.get("eventType") == "AwsServiceEvent":
-            result.not_billed += 1  # KMS acting on its own (rotation, deletion): no request
-            continue
-        params = record.get("requestParameters")
-        if not isinstance(params, dict):
-            params = {}
-        arn = key_arn(record, params, keys)
-        if arn is None:
-            result.unattributed += 1
-            continue
-        request = request_class(
-            record.get("eventName") or "",
-            keys.spec(arn),
-            params.get("keyPairSpec"),
-            params.get("encryptionAlgorithm") or params.get("signingAlgorithm"),
-        )
-        counts[(arn, request, _service(record, params, cache))] += 1
+    try:
+        for record in records:
+            if record.get("eventSource") != KMS_SOURCE:
+                continue
+            when = record.get("eventTime")
+            if type(when) is str:
+                if first is None or when < first:
+                    first = when
+                if last is None or when > last:
+                    last = when
+            seen[_features(record, hosts)] += 1
+    except (AttributeError, TypeError) as exc:  # not a dict, or an unhashable field value
+        raise RecordShapeError(f"a record of unexpected shape: {exc}") from None
     if first is not None:
         result.saw_time(first, last)
+    for features, count in seen.items():
+        _add(result, keys, features, count)
 
 
-def _service(record: dict, params: dict, cache: dict) -> str:
-    identity = record.get("userIdentity")
-    invoked = identity.get("invokedBy") if isinstance(identity, dict) else None
-    caller = (invoked, record.get("sourceIPAddress"), record.get("userAgent"))
-    service = cache.get(caller)
+def _features(record: dict, hosts: dict) -> tuple:
+    """(eventType, eventName, key ARN or None, keyId, account, region, keyPairSpec,
+    algorithm, service)."""
+    params = record.get("requestParameters") or {}
+    arn = None
+    resources = record.get("resources")
+    if resources:
+        for resource in resources:
+            if resource.get("type") == KEY_TYPE:
+                arn = resource.get("ARN")
+                break
+    identity = record.get("userIdentity") or {}
+    caller = (identity.get("invokedBy"), record.get("sourceIPAddress"), record.get("userAgent"))
+    service = hosts.get(caller)
     if service is None:
-        if len(cache) > 10_000:  # user agents vary; keep the memo bounded
-            cache.clear()
-        service = cache[caller] = calling_service(" ".join(str(part) for part in caller))
+        if len(hosts) > 10_000:  # user agents vary; keep the memo bounded
+            hosts.clear()
+        service = hosts[caller] = calling_service(" ".join(str(part) for part in caller))
     if service == OTHER_SERVICE:
-        return calling_service("", params.get("encryptionContext"))
-    return service
+        service = calling_service("", params.get("encryptionContext"))
+    return (
+        record.get("eventType"), record.get("eventName"), arn,
+        None if arn else params.get("keyId"),
+        None if arn else record.get("recipientAccountId"),
+        None if arn else record.get("awsRegion"),
+        params.get("keyPairSpec"),
+        params.get("encryptionAlgorithm") or params.get("signingAlgorithm"),
+        service,
+    )
+
+
+def _add(result: Measurement, keys: KeyDirectory, features: tuple, count: int) -> None:
+    event_type, name, arn, key_id, account, region, pair_spec, algorithm, service = features
+    result.events += count
+    if event_type == SERVICE_EVENT:
+        result.not_billed += count
+        return
+    if not isinstance(arn, str) or not arn:
+        arn = keys.resolve(key_id, account, region)
+    if arn is None:
+        result.unattributed += count  # ListKeys, CreateKey, ... or a key we cannot name
+        return
+    request = request_class(_text(name), keys.spec(arn), _text(pair_spec) or None,
+                            _text(algorithm) or None)
+    result.requests[(arn, request, service)] += count
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
