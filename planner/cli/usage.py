@@ -44,6 +44,9 @@ def measure(
         Path | None,
         typer.Option(help="An inventory JSON from `kmsplan scan`: key specs, ids and aliases."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that count a local folder's files.")
+    ] = 1,
     profile: Annotated[str | None, typer.Option(help="The AWS profile to use.")] = None,
     region: Annotated[str | None, typer.Option(help="The region for S3 and Athena.")] = None,
     endpoint_url: Annotated[
@@ -54,7 +57,7 @@ def measure(
 ) -> None:
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
-        since=since, until=until, cloudwatch=cloudwatch, inventory=inventory,
+        since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
     )
     try:
         session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")

@@ -32,6 +32,7 @@ class MeasureRequest:
     until: str | None = None
     cloudwatch: bool = False
     inventory: Path | None = None
+    workers: int = 1  # processes counting a local folder
 
 
 @dataclass
@@ -63,7 +64,8 @@ def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult
             files = s3_files(client("s3"), path)
         else:
             files = local_files(Path(path))
-        measurement = measure_files(files, f"CloudTrail {path}", keys)
+        workers = 1 if path.startswith("s3://") else request.workers
+        measurement = measure_files(files, f"CloudTrail {path}", keys, workers)
         if measurement.files == 0:
             raise InputError(f"{path}: no CloudTrail log files (*.json.gz) found")
     result = MeasureResult(measurement)
