@@ -67,3 +67,29 @@ def test_bad_input_is_one_line_and_exit_2(argv, tmp_path, capsys):
     assert code == 2
     assert stderr.startswith("kmsplan: error: ") and stderr.count("\n") == 1
     assert not out.exists()
+
+
+def test_inventory_and_cloudwatch_through_the_cli(aws_client, fresh_aws, tmp_path, capsys):
+    from planner.inventory import Inventory, Key, save_inventory
+    from tests.measure.trail import ACCOUNT, KEY_B_ID
+
+    inventory = tmp_path / "inventory.json"
+    save_inventory(Inventory(
+        scanned_at="2026-11-01T00:00:00Z", tool_version="t", accounts=[ACCOUNT],
+        regions=["us-east-1"], keys=[Key(
+            account=ACCOUNT, region="us-east-1", key_id=KEY_B_ID, arn=KEY_B, manager="CUSTOMER",
+            state="Enabled", spec="RSA_2048", usage="SIGN_VERIFY", origin="AWS_KMS")],
+    ), inventory)
+    aws_client("s3").create_bucket(Bucket="no-metrics")  # no metrics configuration
+    write_tree(tmp_path / "trail", sample_trail())
+    out = tmp_path / "usage.yaml"
+    code, stdout, _ = run(["usage", "measure", "--cloudtrail", str(tmp_path / "trail"),
+                           "--inventory", str(inventory), "--cloudwatch", "--endpoint-url",
+                           fresh_aws, "--out", str(out), "--json"], capsys)
+    assert code == 0
+    printed = json.loads(stdout)
+    # The Sign on KEY_B is now an RSA 2048 request: 1 in 10 days -> 3.04 -> 3.
+    assert printed["keys"][KEY_B]["asymmetric_rsa2048"] == 3
+    assert printed["keys"][KEY_B]["asymmetric"] == 0
+    assert printed["buckets"] == {}  # left to the plan's defaults
+    assert "resources" not in yaml.safe_load(out.read_text())
