@@ -30,3 +30,16 @@ def write_workbook(plan: Plan, path: str | Path) -> None:
                         sheet.write(r, c, value)
             sheet.freeze_panes(1, 0)
         book.close()
+
+
+def write_scenarios_workbook(named_plans: list[tuple[str, Plan]], path: str | Path) -> None:
+    """A first, plain version: one sheet of totals per scenario."""
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
+        sheet = book.add_worksheet("Scenarios")
+        sheet.write_row(0, 0, ["scenario", "monthly_now", "monthly_after", "one_time"])
+        for r, (name, plan) in enumerate(named_plans, start=1):
+            sheet.write_string(r, 0, safe_text(name))
+            sheet.write_row(r, 1, [float(plan.monthly_now), float(plan.monthly_after),
+                                   float(plan.one_time)])
+        book.close()
