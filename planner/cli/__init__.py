@@ -37,7 +37,10 @@ app.command("price", help=price_cmd.__doc__)(price_cmd.price)
 def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
+        # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
+        status = command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
+        if isinstance(status, int) and not isinstance(status, bool):
+            sys.exit(status)
     except (InputError, PriceBookError) as exc:
         fail(str(exc), 2)
     except typer.Abort:
