@@ -259,6 +259,12 @@ def parse_price_book(data: object, path: str) -> PriceBook:
 
 def load_price_book(path: str | Path | None = None) -> PriceBook:
     """The bundled price book, or a user's own at `path`."""
+    data, label = read_price_book_data(path)
+    return parse_price_book(data, label)
+
+
+def read_price_book_data(path: str | Path | None = None) -> tuple[object, str]:
+    """The raw YAML data of a price book (not yet validated) and the label errors name it by."""
     if path is None:
         ref = resources.files("pricing") / "data" / BUNDLED
         text, label = ref.read_text(encoding="utf-8"), f"bundled price book {BUNDLED}"
@@ -274,4 +280,4 @@ def load_price_book(path: str | Path | None = None) -> PriceBook:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise PriceBookError(f"{label}:{where} is not valid YAML") from None
-    return parse_price_book(data, label)
+    return data, label

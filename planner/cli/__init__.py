@@ -12,6 +12,7 @@ import sys
 import typer
 
 from planner.cli import price as price_cmd
+from planner.cli import prices as prices_cmd
 from planner.cli.common import fail
 from planner.errors import InputError
 from pricing.book import PriceBookError
@@ -32,6 +33,7 @@ def _root() -> None:
 
 
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+app.add_typer(prices_cmd.app, name="prices")
 
 
 def main(argv: list[str] | None = None) -> None:
