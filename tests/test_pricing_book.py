@@ -49,23 +49,21 @@ def test_region_overrides_apply_to_their_region_only(tmp_path):
     assert book.value("key_month", "us-east-1") == D("1.00")
 
 
+def _parent(data, path):
+    for key in path[:-1]:
+        data = data[key]
+    return data
+
+
 def _set(path, value):
     def change(data):
-        *parents, last = path
-        target = data
-        for key in parents:
-            target = target[key]
-        target[last] = value
+        _parent(data, path)[path[-1]] = value
     return change
 
 
 def _delete(path):
     def change(data):
-        *parents, last = path
-        target = data
-        for key in parents:
-            target = target[key]
-        del target[last]
+        del _parent(data, path)[path[-1]]
     return change
 
 
