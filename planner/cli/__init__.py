@@ -11,8 +11,10 @@ import sys
 
 import typer
 
+from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
 from planner.cli import prices as prices_cmd
+from planner.cli import whatif as whatif_cmd
 from planner.cli.common import fail
 from planner.errors import InputError
 from pricing.book import PriceBookError
@@ -33,6 +35,8 @@ def _root() -> None:
 
 
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+app.command("plan", help=plan_cmd.__doc__)(plan_cmd.plan)
+app.command("whatif", help=whatif_cmd.__doc__)(whatif_cmd.whatif)
 app.add_typer(prices_cmd.app, name="prices")
 
 
