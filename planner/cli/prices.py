@@ -19,7 +19,7 @@ from pricing.refresh import refresh_price_book
 
 # The Price List API answers in us-east-1 (also eu-central-1 and ap-south-1).
 PRICING_REGION = "us-east-1"
-REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+REGION_NAME = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 
