@@ -1,4 +1,4 @@
-"""The whole job with no AWS account: emulator -> seed -> real scanner over HTTP -> plan -> report."""
+"""The whole job with no AWS account: emulator, seed, real scanner over HTTP, plan, report."""
 
 from __future__ import annotations
 

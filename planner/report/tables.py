@@ -9,7 +9,6 @@ from planner.coverage import coverage_by
 from planner.plan.actions import ACTIONS
 from planner.plan.model import Plan
 
-
 MAX_TAG_COLUMNS = 10
 
 
