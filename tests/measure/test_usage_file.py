@@ -46,3 +46,23 @@ def test_no_kms_events_writes_no_keys_and_no_window(tmp_path):
     assert document["keys"] == {}
     assert document["measured"] == {"source": "CloudTrail here", "events": 0, "bad_files": 4}
     assert "resources" not in document
+
+
+def test_the_plans_reader_takes_the_measured_file(tmp_path):
+    from planner.usage import load_usage
+
+    write_tree(tmp_path / "trail", sample_trail())
+    measurement = measure_files(local_files(tmp_path / "trail"), "CloudTrail here")
+    bucket = BucketRequests("app-logs", "arn:aws:s3:::app-logs", 60_800, 3_040, SOURCE,
+                            "2026-10-01/2026-10-10")
+    out = tmp_path / "usage.yaml"
+    write_usage(usage_document(measurement, [bucket]), out)
+    usage = load_usage(out)
+    assert usage.keys[KEY_A].requests["symmetric"] == 18
+    assert usage.keys[KEY_A].label == (
+        "measured: CloudTrail here (3 files), 2026-10-01/2026-10-10")
+    figures, provenance = usage.overrides["arn:aws:s3:::app-logs"]
+    assert figures == {"monthly_get_requests": 60_800, "monthly_put_requests": 3_040}
+    assert provenance == ("measured: CloudWatch S3 request metrics (GetRequests, PutRequests), "
+                          "2026-10-01/2026-10-10")
+    assert usage.measured["events"] == 11
