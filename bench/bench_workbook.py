@@ -2,7 +2,8 @@
 
     python bench/bench_workbook.py [--resources N]
 
-Times planning (for context), the styled workbook (named styles, Excel tables, charts,
+A synthetic inventory (bench/synthetic.py, shared with the plan benchmark). Times planning (for
+context), the styled workbook (named styles, Excel tables, charts,
 formulas with cached values) and the same cells written with no styling, in one process.
 """
 
@@ -20,40 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 import xlsxwriter  # noqa: E402
 
+from bench.synthetic import synthetic_inventory  # noqa: E402
 from planner.plan import PlanSettings, build_plan  # noqa: E402
 from planner.report.workbook import write_plan_sheets, write_workbook  # noqa: E402
 from planner.report.workbook.styles import Styles  # noqa: E402
 from planner.usage import load_usage  # noqa: E402
 from pricing import load_price_book  # noqa: E402
-from tests.factories import make_inventory, make_key, make_resource  # noqa: E402
-
-ACCOUNTS = [f"{n:012d}" for n in range(100000000001, 100000000006)]
-REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"]
-KINDS = [("bucket", 30), ("volume", 30), ("snapshot", 15), ("db-instance", 10),
-         ("db-snapshot", 5), ("table", 10)]
-STATES = ["none", "sse-s3", "aws-managed", "customer-managed"]
-
-
-def synthetic_inventory(count: int):
-    keys = {(a, r): make_key(f"key-{a[-2:]}-{r}", account=a, region=r, rotation=True,
-                             aliases=[f"alias/data-{r}"], created="2024-01-01T00:00:00+00:00")
-            for a in ACCOUNTS for r in REGIONS}
-    kinds = [kind for kind, weight in KINDS for _ in range(weight)]
-    resources = []
-    for i in range(count):
-        kind, account = kinds[i % len(kinds)], ACCOUNTS[i % len(ACCOUNTS)]
-        region = REGIONS[(i // len(ACCOUNTS)) % len(REGIONS)]
-        state = STATES[(i // 7) % len(STATES)]
-        if state == "sse-s3" and kind != "bucket":
-            state = "none"
-        key = keys[(account, region)].arn if state == "customer-managed" else None
-        resources.append(make_resource(
-            kind, f"{kind}-{i:06d}", state, key=key, account=account, region=region,
-            size_gb=(i % 500) + 1, object_count=(i % 97) * 10_000 if kind == "bucket" else None,
-            bucket_key=bool(i % 2) if kind == "bucket" else None,
-            tags={"team": f"team-{i % 13}", "env": "prod" if i % 3 else "dev"},
-            details={"snapshot_type": "manual"} if kind == "db-snapshot" else None))
-    return make_inventory(resources, list(keys.values()), accounts=ACCOUNTS)
 
 
 def write_unstyled(plan, path: Path) -> None:

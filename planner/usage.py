@@ -146,12 +146,13 @@ def _provenance(entry: dict, where: str) -> str:
     return f"measured: {source}" + (f", {window}" if window else "")
 
 
-def _merge(usage: Usage, data: object, label: str, provenance: str) -> None:
+def _merge(usage: Usage, data: object, label: str, provenance: str,
+           schema: bool = True) -> None:
     data = _mapping(data, label)
     unknown = set(data) - _TOP
     if unknown:
         raise InputError(f"{label}: unknown field {sorted(unknown)[0]!r}")
-    if data.get("schema") != SCHEMA:
+    if schema and data.get("schema") != SCHEMA:
         raise InputError(f"{label}: schema must be {SCHEMA!r}, got {data.get('schema')!r}")
     for rtype, figures in _mapping(data.get("defaults"), f"{label}: defaults").items():
         where = f"{label}: defaults.{rtype}"
@@ -216,3 +217,32 @@ def load_usage(path: str | Path | None = None) -> Usage:
             raise InputError(f"{path}: cannot read the usage file: {exc.strerror}") from None
         _merge(usage, _read_yaml(text, str(path)), str(path), USAGE_FILE)
     return usage
+
+
+def with_overrides(usage: Usage, data: object, label: str, provenance: str) -> Usage:
+    """A copy of `usage` with usage-file sections from `data` on top (what-if scenarios)."""
+    copy = Usage(
+        {rtype: dict(figures) for rtype, figures in usage.type_defaults.items()},
+        dict(usage.parameters), dict(usage.overrides), dict(usage.keys), usage.path,
+        dict(usage.measured),
+    )
+    _merge(copy, data, label, provenance, schema=False)
+    return copy
+
+
+def scaled(usage: Usage, multipliers: dict[str, Decimal], provenance: str) -> Usage:
+    """A copy with the named figures multiplied (defaults and per-resource overrides)."""
+
+    def scale(name: str, value: int) -> int:
+        return int((value * multipliers[name]).to_integral_value())
+
+    copy = with_overrides(usage, {}, "", provenance)
+    for rtype, figures in copy.type_defaults.items():
+        copy.type_defaults[rtype] = {
+            name: ((scale(name, value), f"{source} x {multipliers[name]} ({provenance})")
+                   if name in multipliers else (value, source))
+            for name, (value, source) in figures.items()}
+    for ref, (figures, source) in copy.overrides.items():
+        copy.overrides[ref] = ({name: scale(name, value) if name in multipliers else value
+                                for name, value in figures.items()}, source)
+    return copy

@@ -9,13 +9,23 @@ from planner.coverage import coverage_by
 from planner.plan.actions import ACTIONS
 from planner.plan.model import Plan
 
+MAX_TAG_COLUMNS = 10
+
+
+def tag_columns(plan: Plan) -> list[str]:
+    """The most common tag keys, one column each (cost centres, owners, teams)."""
+    counts: Counter = Counter(k for p in plan.resources for k in (p.resource.tags or {}))
+    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            [:MAX_TAG_COLUMNS]]
+
 
 def resources_table(plan: Plan) -> tuple[list[str], list[list]]:
+    tags = tag_columns(plan)
     header = ["account", "region", "service", "resource_type", "resource_id", "name",
               "encryption", "key_now", "target", "action", "state_after", "key_after",
               "bucket_key_after", "at_risk", "downtime", "controls", "kms_requests_now",
               "kms_requests_after", "monthly_requests_now_usd", "monthly_requests_after_usd",
-              "one_time_usd", "quantities", "sources", "error"]
+              "one_time_usd", "quantities", "sources", "error", *(f"tag:{t}" for t in tags)]
     rows = []
     for p in plan.all_actions:
         r = p.resource
@@ -28,6 +38,7 @@ def resources_table(plan: Plan) -> tuple[list[str], list[list]]:
             p.request_cost_now, p.request_cost_after, p.one_time_cost,
             "; ".join(f"{k}={v}" for k, v in p.figures.items()),
             "; ".join(f"{k}: {v}" for k, v in p.sources.items()), r.error or "",
+            *((r.tags or {}).get(t, "") for t in tags),
         ])
     return header, rows
 

@@ -10,6 +10,7 @@ from collections import Counter
 
 from planner.plan.actions import ACTIONS
 from planner.plan.model import ZERO, Plan, ResourcePlan
+from planner.report.tables import tag_columns
 from planner.report.workbook.assumptions import LABOUR_RATE, Prices
 from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
 from pricing.costs import REQUESTS_PER_UNIT
@@ -47,7 +48,9 @@ def lines_table(ctx: Context, plan: Plan) -> Table:
 
 
 def resources_table(ctx: Context, plan: Plan) -> Table:
-    return Table(ctx, "Resources", RESOURCE_COLUMNS, len(plan.all_actions))
+    # One column per common tag key (cost centre, owner, team), as in the CSV.
+    columns = RESOURCE_COLUMNS + [Column(f"tag:{t}", 16) for t in tag_columns(plan)]
+    return Table(ctx, "Resources", columns, len(plan.all_actions))
 
 
 def _groups(plan: Plan) -> Counter:
@@ -94,17 +97,19 @@ def _joined(mapping: dict, cache: dict, separator: str) -> str:
     return text
 
 
-def resource_row(p: ResourcePlan, now: str, after: str, one_time, cache: dict) -> list:
+def resource_row(p: ResourcePlan, now: str, after: str, one_time, cache: dict,
+                 tags: list[str]) -> list:
     r, action = p.resource, ACTIONS[p.action]
+    own = r.tags or {}
     return [
         r.account, r.region, r.service, r.resource_type, r.resource_id, r.name,
-        "; ".join(f"{k}={v}" for k, v in (r.tags or {}).items()), r.encryption,
+        "; ".join(f"{k}={v}" for k, v in own.items()), r.encryption,
         p.key_now or "", p.target, p.action, p.state_after, p.key_after or "",
         "" if p.bucket_key_after is None else p.bucket_key_after, p.at_risk, action.downtime,
         CONTROLS[p.action], p.priced_now, p.free_now, Formula(now, p.request_cost_now),
         p.priced_after, p.free_after, Formula(after, p.request_cost_after), one_time,
         "; ".join(f"{k}={v}" for k, v in p.figures.items()),
-        _joined(p.sources, cache, ": "), r.error or "",
+        _joined(p.sources, cache, ": "), r.error or "", *(own.get(t, "") for t in tags),
     ]
 
 
@@ -112,6 +117,7 @@ def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict) -> No
     keys = {k.ref: k for k in plan.keys}
     formulas: dict = {}  # (key now, key after) -> formulas: most resources share a key
     cache: dict = {}
+    tags = tag_columns(plan)
     for index, p in enumerate(plan.all_actions):
         pair = formulas.get((p.key_now, p.key_after))
         if pair is None:
@@ -120,7 +126,7 @@ def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict) -> No
                 request_formula(prices, plan, p.key_after, keys, ("U", "V")))
         cells = spans.get(index)
         one_time = Formula("=" + sum_cells(cells, 9), p.one_time_cost) if cells else ZERO
-        table.add(resource_row(p, pair[0], pair[1], one_time, cache))
+        table.add(resource_row(p, pair[0], pair[1], one_time, cache, tags))
     table.finish()
 
 
