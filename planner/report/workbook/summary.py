@@ -27,8 +27,10 @@ PRINT_LAST_COL = 13  # the charts end in column N
 
 
 class Summary:
-    def __init__(self, ctx: Context, plan: Plan, sheet):
-        self.ctx, self.plan, self.sheet, self.s = ctx, plan, sheet, ctx.styles
+    """Writes label-value rows on the Summary sheet and names the cells of headline figures."""
+
+    def __init__(self, ctx: Context, sheet):
+        self.ctx, self.sheet, self.s = ctx, sheet, ctx.styles
         self.name = sheet.get_name()
 
     def put(self, row: int, label: str, value, style, name: str | None = None,
@@ -57,7 +59,7 @@ def _coverage(plan: Plan, phase: str) -> Decimal:
 
 def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -> dict:
     """Fill the Summary sheet; returns the defined names of its headline figures."""
-    out = Summary(ctx, plan, sheet)
+    out = Summary(ctx, sheet)
     s, n, inv = ctx.styles, ctx.names, plan.inventory
     sheet.merge_range(0, 0, 0, PRINT_LAST_COL, "KMS encryption plan: budget review", s.title)
     sheet.set_row(0, 28)

@@ -36,7 +36,7 @@ class Formula:
     `{r}` in the text stands for the row the formula is written on (1-based)."""
 
     text: str
-    value: float | int | str | bool
+    value: Decimal | float | int
 
 
 @dataclass(frozen=True, slots=True)
