@@ -3,12 +3,15 @@ cached), the monthly cost by part, at-risk resources called out, and two charts.
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
+
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from planner.coverage import meets
 from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
-from planner.report.workbook.coverage import PIVOT_COL, SERVICE_LABELS
+from planner.report.workbook.coverage import SERVICE_LABELS
 from planner.report.workbook.tables import (
     Context,
     cell_ref,
@@ -23,7 +26,8 @@ STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
 HEAD = 3  # first headline row
 PARTS = 15  # first row of the monthly cost by part
 AT_RISK_LISTED = 10
-PRINT_LAST_COL = 13  # the charts end in column N
+PRINT_LAST_COL = 11  # the charts end in column L
+CHARTS_END = 32  # the row below the charts
 
 
 class Summary:
@@ -136,28 +140,31 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
         total = plan.monthly_now if phase == "now" else plan.monthly_after
         sheet.write_formula(total_row, col, f"=SUM({letter}{top + 1}:{letter}{other + 1})",
                             s.total, number(total))
-    _at_risk(out, plan, all_requests + 2)
-    _charts(out, top, other)
+    after_risk = _at_risk(out, plan, all_requests + 2)
+    coverage_row = max(after_risk + 1, CHARTS_END)
+    _coverage_by_service(out, plan, coverage_row)
+    _charts(out, top, other, coverage_row)
     sheet.set_column(0, 0, 46)
     sheet.set_column(1, 2, 15)
-    sheet.set_column(3, 3, 2)
+    sheet.set_column(3, 5, 13)
     sheet.freeze_panes(1, 0)
     sheet.hide_gridlines(2)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    sheet.print_area(0, 0, all_requests + 3 + AT_RISK_LISTED, PRINT_LAST_COL)
+    sheet.print_area(0, 0, coverage_row + len(ENCRYPTION_STATES), PRINT_LAST_COL)
     return {k: f"{n}{k}" for k in ("monthly_now", "monthly_after", "total_one_time",
                                    "new_keys", "year_1", "year_3")}
 
 
-def _at_risk(out: Summary, plan: Plan, row: int) -> None:
+def _at_risk(out: Summary, plan: Plan, row: int) -> int:
+    """The at-risk call-out and the first resources at risk; returns the next free row."""
     sheet, s = out.sheet, out.s
     at_risk = plan.at_risk
     if not at_risk:
         sheet.merge_range(row, 0, row, 2, "No resource uses a disabled key or a key pending "
                           "deletion.", s.ok)
-        return
+        return row + 1
     sheet.merge_range(row, 0, row, 2, f"AT RISK: {len(at_risk)} resource(s) use a key that is "
                       "disabled or pending deletion. Restore the key before anything else, or "
                       "the data becomes unreadable (Resources: at risk = yes).", s.warning)
@@ -168,12 +175,31 @@ def _at_risk(out: Summary, plan: Plan, row: int) -> None:
         write_value(sheet, row + i, 0, p.resource.resource_id, s.text, s)
         write_value(sheet, row + i, 1, key.label if key else "", s.text, s)
         sheet.write_string(row + i, 2, key.state if key else "", s.warning)
+    listed = min(len(at_risk), AT_RISK_LISTED)
     if len(at_risk) > AT_RISK_LISTED:
-        sheet.write_string(row + AT_RISK_LISTED + 1, 0,
+        sheet.write_string(row + listed + 1, 0,
                            f"... and {len(at_risk) - AT_RISK_LISTED} more", s.note)
+        listed += 1
+    return row + listed + 1
 
 
-def _charts(out: Summary, top: int, other: int) -> None:
+def _coverage_by_service(out: Summary, plan: Plan, top: int) -> None:
+    """Resources now by encryption state (rows) and service (columns): the chart's data."""
+    sheet, s = out.sheet, out.s
+    counts = Counter((p.resource.service, p.resource.encryption) for p in plan.resources)
+    sheet.write_row(top, 0, ["Resources now by encryption",
+                             *(SERVICE_LABELS[v] for v in SERVICES), "all"], s.header)
+    last = len(SERVICES)
+    for row, state in enumerate(ENCRYPTION_STATES, start=top + 1):
+        sheet.write_string(row, 0, state, s.label)
+        for col, service in enumerate(SERVICES, start=1):
+            sheet.write_number(row, col, counts[(service, state)], s.integer)
+        total = sum(counts[(service, state)] for service in SERVICES)
+        sheet.write_formula(row, last + 1, f"=SUM({xl_rowcol_to_cell(row, 1)}:"
+                            f"{xl_rowcol_to_cell(row, last)})", s.integer, total)
+
+
+def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     book, name, sheet = out.ctx.book, out.name, out.sheet
     cost = book.add_chart({"type": "column"})
     for col, label, colour in ((1, "now", "#A5A5A5"), (2, "after the plan", "#2E75B6")):
@@ -187,13 +213,13 @@ def _charts(out: Summary, top: int, other: int) -> None:
                      "line": {"color": "#D9D9D9"}}})
     cost.set_legend({"position": "bottom"})
     cost.set_size({"width": 600, "height": 290})
-    sheet.insert_chart(2, 4, cost, {"x_offset": 5, "y_offset": 0})
-    coverage_sheet = out.ctx.sheet_name("Coverage")
+    sheet.insert_chart(2, 3, cost, {"x_offset": 20, "y_offset": 0})
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
-    for i, state in enumerate(ENCRYPTION_STATES, start=1):
+    last = len(SERVICES)
+    for row, state in enumerate(ENCRYPTION_STATES, start=coverage_row + 1):
         chart.add_series({
-            "name": state, "categories": [coverage_sheet, 1, PIVOT_COL, len(SERVICES), PIVOT_COL],
-            "values": [coverage_sheet, 1, PIVOT_COL + i, len(SERVICES), PIVOT_COL + i],
+            "name": [name, row, 0], "categories": [name, coverage_row, 1, coverage_row, last],
+            "values": [name, row, 1, row, last],
             "fill": {"color": STATE_COLOURS[state]}, "gap": 60,
         })
     chart.set_title({"name": "Resources by service and encryption now",
@@ -201,4 +227,4 @@ def _charts(out: Summary, top: int, other: int) -> None:
     chart.set_legend({"position": "bottom"})
     chart.set_y_axis({"reverse": True})
     chart.set_size({"width": 600, "height": 260})
-    sheet.insert_chart(17, 4, chart, {"x_offset": 5, "y_offset": 10})
+    sheet.insert_chart(17, 3, chart, {"x_offset": 20, "y_offset": 10})
