@@ -10,7 +10,7 @@ import pytest
 
 from planner.report.workbook import write_workbook
 from pricing.present import round_cents
-from tests.factories import make_inventory
+from tests.factories import make_inventory, make_resource
 from tests.report.conftest import HOSTILE, plan_of, regional_plan
 
 SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Remediation",
@@ -183,3 +183,11 @@ def test_an_empty_inventory_still_makes_a_workbook(tmp_path):
     figures = headline(path)
     assert figures["monthly_now"] == 0 and figures["one_time"] == 0
     assert openpyxl.load_workbook(path).sheetnames == SHEETS
+
+
+def test_tag_keys_that_differ_in_case_get_distinct_columns(tmp_path):
+    bucket = make_resource("bucket", "b", "none", tags={"Env": "prod", "env": "dev"})
+    path = tmp_path / "tags.xlsx"
+    write_workbook(plan_of(make_inventory([bucket])), path)
+    header = [c.value for c in openpyxl.load_workbook(path)["Resources"][1]]
+    assert {"tag:Env", "tag:env (2)"} <= set(header)

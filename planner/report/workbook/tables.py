@@ -114,7 +114,7 @@ class Table:
     def __init__(self, ctx: Context, base: str, columns: list[Column], rows: int):
         if ctx.max_rows < 3:
             raise ValueError("a sheet needs room for a note, a header and a row")
-        self.ctx, self.base, self.columns = ctx, base, columns
+        self.ctx, self.base, self.columns = ctx, base, unique_headers(columns)
         self.styles = [getattr(ctx.styles, c.style) for c in columns]
         first = ctx.max_rows - 1
         rest = ctx.max_rows - 2
@@ -192,6 +192,22 @@ class Table:
                     sheet.write_string(header, col, column.header, styles.header)
                 sheet.autofilter(header, 0, header + written, len(self.columns) - 1)
             sheet.freeze_panes(header + 1, 0)
+
+
+def unique_headers(columns: list[Column]) -> list[Column]:
+    """Excel tables need non-empty headers, unique regardless of case, on one line (tag keys
+    such as "Env" and "env" become columns)."""
+    seen: set[str] = set()
+    result = []
+    for column in columns:
+        header = " ".join(column.header.split()) or "column"
+        base, n = header, 1
+        while header.casefold() in seen:
+            n += 1
+            header = f"{base} ({n})"
+        seen.add(header.casefold())
+        result.append(Column(header, column.width, column.style))
+    return result
 
 
 def table_name(prefix: str, sheet: str) -> str:
