@@ -16,6 +16,9 @@ FAKE_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+# moto otherwise preloads its catalogue of public AMIs, whose thousands of snapshots it then
+# reports to DescribeSnapshots(OwnerIds=["self"]) as the caller's own.
+EMULATOR_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
 
 
 @contextlib.contextmanager
@@ -38,9 +41,11 @@ def local_aws() -> Iterator[str]:
 
 @contextlib.contextmanager
 def emulator_environment() -> Iterator[None]:
-    """Fake credentials and no profile, restored afterwards."""
-    saved = {name: os.environ.get(name) for name in (*FAKE_CREDENTIALS, "AWS_PROFILE")}
+    """Fake credentials, emulator settings and no profile, restored afterwards."""
+    names = (*FAKE_CREDENTIALS, *EMULATOR_SETTINGS, "AWS_PROFILE")
+    saved = {name: os.environ.get(name) for name in names}
     os.environ.update(FAKE_CREDENTIALS)
+    os.environ.update(EMULATOR_SETTINGS)
     os.environ.pop("AWS_PROFILE", None)
     try:
         yield

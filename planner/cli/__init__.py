@@ -12,6 +12,7 @@ import sys
 import typer
 
 from planner.cli import price as price_cmd
+from planner.cli import scan as scan_cmd
 from planner.cli.common import fail
 from planner.errors import InputError
 from pricing.book import PriceBookError
@@ -32,6 +33,7 @@ def _root() -> None:
 
 
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+app.command("scan", help=scan_cmd.__doc__)(scan_cmd.scan)
 
 
 def main(argv: list[str] | None = None) -> None:

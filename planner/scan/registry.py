@@ -1,0 +1,42 @@
+"""Which services the scan covers and what each one lists. Adding a service: one line here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planner.scan import dynamodb, ebs, kms, rds, s3
+from planner.scan.common import Scope, Task
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    region_tasks: Callable[[Scope], list[Task]]  # run once per (account, region)
+    account_tasks: Callable[[Scope], list[Task]] | None  # global listings, once per account
+    operations: dict[str, tuple[str, ...]]  # botocore service -> every operation it may call
+
+
+SERVICES = (
+    Service("kms", kms.tasks, None, kms.OPERATIONS),
+    Service("s3", s3.tasks, s3.account_tasks, s3.OPERATIONS),
+    Service("ebs", ebs.tasks, None, ebs.OPERATIONS),
+    Service("rds", rds.tasks, None, rds.OPERATIONS),
+    Service("dynamodb", dynamodb.tasks, None, dynamodb.OPERATIONS),
+)
+
+# Calls made to set a scan up: who am I, which accounts, which regions.
+SETUP_OPERATIONS = {
+    "sts": ("GetCallerIdentity", "AssumeRole"),
+    "organizations": ("ListAccounts",),
+    "ec2": ("DescribeRegions",),
+}
+
+
+def all_operations() -> dict[str, set[str]]:
+    """botocore service name -> every operation the scanner can call."""
+    merged: dict[str, set[str]] = {}
+    for table in (SETUP_OPERATIONS, *(service.operations for service in SERVICES)):
+        for client, operations in table.items():
+            merged.setdefault(client, set()).update(operations)
+    return merged
