@@ -130,13 +130,14 @@ def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:
 def read_metrics(scope: Scope) -> Step:
     """Storage metrics of every bucket in this region that has them."""
     cloudwatch = scope.client("cloudwatch")
-    series = [
-        metric for name in METRICS
+    series = {}
+    for name in METRICS:
         for metric in pages(cloudwatch, "list_metrics", "Metrics",
-                            Namespace="AWS/S3", MetricName=name)
-    ]
+                            Namespace="AWS/S3", MetricName=name):
+            dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
+            series[name, dims] = metric
     queries, owner = [], {}
-    for i, metric in enumerate(series):
+    for i, metric in enumerate(series.values()):
         dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
         if "BucketName" not in dims:
             continue
