@@ -27,7 +27,10 @@ def settle_keys(
         resolved = catalogue.resolve(ref, resource.account, resource.region)
         resource.kms_key_arn = resolved.arn
         key = resolved.key
-        if key is not None:
+        if not resolved.valid:  # e.g. the emulator's RDS placeholder "default_kms_key_id"
+            resource.encryption = "unknown"
+            resource.error = f"UnrecognisedKeyReference: {ref!r} names no KMS key"
+        elif key is not None:
             resource.encryption = "aws-managed" if is_aws_managed(key) else "customer-managed"
         elif resolved.aws_alias:
             resource.encryption = "aws-managed"  # AWS creates it on first use; maybe not listed

@@ -17,6 +17,7 @@ from planner.inventory import Resource, ScanError
 
 # A resource whose key reference is resolved after the scan, once every key catalogue is in.
 KMS_PENDING = "kms"
+MISSING_KEY = "KmsKeyIdMissing"
 
 # Errors that mean "this call could not be answered" (an AWS error code, or no answer at all:
 # connection refused, timeouts, an unparsable reply). Anything else is a bug and propagates.
@@ -94,6 +95,17 @@ def mark_unknown(resource: Resource, step: Step, scope: Scope, operation: str, e
     resource.algorithm = None
     resource.kms_key_arn = None
     resource.error = f"{error.code}: {error.message}"
+
+
+def encrypted_with(resource: Resource, key_ref: str | None) -> None:
+    """An encrypted resource: its key is settled after the scan. Real AWS always names the key
+    of an encrypted volume, snapshot or database; when an answer does not, the key is unknown."""
+    if key_ref:
+        resource.encryption = KMS_PENDING
+        resource.kms_key_arn = key_ref
+    else:
+        resource.encryption = "unknown"
+        resource.error = f"{MISSING_KEY}: reported encrypted without naming its KMS key"
 
 
 def tag_dict(tags: list[dict] | None) -> dict[str, str]:

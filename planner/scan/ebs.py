@@ -5,10 +5,10 @@ from __future__ import annotations
 from planner.inventory import RegionSettings, Resource
 from planner.scan.common import (
     CALL_ERRORS,
-    KMS_PENDING,
     Scope,
     Step,
     Task,
+    encrypted_with,
     gb,
     pages,
     scan_error,
@@ -18,7 +18,6 @@ from planner.scan.common import (
 SERVICE = "ebs"
 OPERATIONS = {"ec2": ("DescribeVolumes", "DescribeSnapshots", "GetEbsEncryptionByDefault",
                       "GetEbsDefaultKmsKeyId")}
-DEFAULT_KEY = "alias/aws/ebs"
 
 
 def tasks(scope: Scope) -> list[Task]:
@@ -39,8 +38,7 @@ def _resource(scope: Scope, kind: str, item: dict, id_field: str, size_field: st
         name=tags.get("Name", item_id), tags=tags, size_gb=gb(item.get(size_field)),
     )
     if item.get("Encrypted"):
-        resource.encryption = KMS_PENDING
-        resource.kms_key_arn = item.get("KmsKeyId") or DEFAULT_KEY
+        encrypted_with(resource, item.get("KmsKeyId"))
     else:
         resource.encryption = "none"
     return resource

@@ -12,12 +12,17 @@ creates behind alias/aws/ebs or alias/aws/dynamodb, so the alias must win there.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from planner.inventory import Key
 from planner.scan.common import Alias
 
 AWS_ALIAS_PREFIX = "alias/aws/"
+# A key id: a UUID, or "mrk-" and 32 hex digits for a multi-Region key.
+KEY_ID = re.compile(
+    r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
+)
 
 
 def is_aws_managed(key: Key) -> bool:
@@ -31,6 +36,7 @@ class Resolved:
     aws_alias: bool  # the reference was an alias under alias/aws/
     account: str
     region: str
+    valid: bool = True  # False: not a key id, key ARN, alias name or alias ARN
 
 
 class KeyCatalogue:
@@ -68,10 +74,12 @@ class KeyCatalogue:
                     return self._found(ref, account, region, aws_alias=False)
                 if resource.startswith("alias/"):
                     return self._alias(resource, account, region, alias_arn=ref)
-            return Resolved(ref, None, False, account, region)
+            return Resolved(ref, None, False, account, region, valid=False)
         if ref.startswith("alias/"):
             alias_arn = f"arn:{self.partition}:kms:{region}:{account}:{ref}"
             return self._alias(ref, account, region, alias_arn)
+        if not KEY_ID.match(ref):
+            return Resolved(ref, None, False, account, region, valid=False)
         return self._found(self._key_arn(region, account, ref), account, region, aws_alias=False)
 
     def _alias(self, name: str, account: str, region: str, alias_arn: str) -> Resolved:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.inventory import Resource
-from planner.scan.common import KMS_PENDING, Scope, Step, Task, gb, pages, tag_dict
+from planner.scan.common import Scope, Step, Task, encrypted_with, gb, pages, tag_dict
 
 SERVICE = "rds"
-DEFAULT_KEY = "alias/aws/rds"
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,7 @@ def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
         details=_details(listing.resource_type, item),
     )
     if item.get(listing.encrypted_field):
-        resource.encryption = KMS_PENDING
-        resource.kms_key_arn = item.get("KmsKeyId") or DEFAULT_KEY
+        encrypted_with(resource, item.get("KmsKeyId"))
     else:
         resource.encryption = "none"
     return resource
