@@ -84,3 +84,14 @@ def raw_client(service: str, region: str = HOME):
     """A client for Stubber: never reaches a network."""
     return boto3.client(service, region_name=region, aws_access_key_id="x",
                         aws_secret_access_key="x")
+
+
+def client_in(endpoint: str, account: str, service: str, region: str = HOME):
+    """A client acting in `account` (the emulator picks the account from assumed-role keys)."""
+    sts = boto3.client("sts", region_name=HOME, endpoint_url=endpoint)
+    credentials = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/Seeder",
+                                  RoleSessionName="seeding")["Credentials"]
+    return boto3.client(service, region_name=region, endpoint_url=endpoint,
+                        aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials["SessionToken"])
