@@ -33,6 +33,18 @@ SETUP_OPERATIONS = {
 }
 
 
+# IAM actions whose names differ from the API operation's.
+IAM_ACTIONS = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action that allows one API call (docs/iam-policy.json lists them all)."""
+    return IAM_ACTIONS.get((service, operation), f"{service}:{operation}")
+
+
 def all_operations() -> dict[str, set[str]]:
     """botocore service name -> every operation the scanner can call."""
     merged: dict[str, set[str]] = {}

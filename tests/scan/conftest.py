@@ -95,3 +95,20 @@ def client_in(endpoint: str, account: str, service: str, region: str = HOME):
                         aws_access_key_id=credentials["AccessKeyId"],
                         aws_secret_access_key=credentials["SecretAccessKey"],
                         aws_session_token=credentials["SessionToken"])
+
+
+def ebs_default_key(key_arn: str):
+    """A client hook answering GetEbsDefaultKmsKeyId with AWS's shape (the emulator lacks it)."""
+
+    class Http:
+        status_code = 200
+        headers: dict = {}
+
+    def hook(client):
+        def answer(model, **_):
+            if model.name == "GetEbsDefaultKmsKeyId":
+                return Http(), {"KmsKeyId": key_arn, "ResponseMetadata": {}}
+
+        client.meta.events.register("before-call", answer)
+
+    return hook

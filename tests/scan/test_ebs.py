@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planner.scan.keyref import AWS_ALIAS_PREFIX
-from tests.scan.conftest import HOME, by_id, combine, refuse
+from tests.scan.conftest import HOME, by_id, ebs_default_key, refuse
 
 
 def _volume(ec2, **options):
@@ -76,28 +76,16 @@ def test_attached_volume_names_its_instance(aws_client, scan_estate):
 def test_encryption_by_default_setting_per_region(aws_client, scan_estate):
     aws_client("ec2", "eu-west-1").enable_ebs_encryption_by_default()
     key_arn = f"arn:aws:kms:eu-west-1:123456789012:key/{'1' * 8}-1111-1111-1111-{'1' * 12}"
-
-    def default_key(client):
-        # The emulator does not implement GetEbsDefaultKmsKeyId: answer with AWS's shape.
-        def answer(model, **_):
-            if model.name == "GetEbsDefaultKmsKeyId":
-                return _FakeHttp(), {"KmsKeyId": key_arn, "ResponseMetadata": {}}
-
-        client.meta.events.register("before-call", answer)
-
-    settings = scan_estate(regions=[HOME, "eu-west-1"], client_hook=default_key).inventory.settings
+    outcome = scan_estate(regions=[HOME, "eu-west-1"], client_hook=ebs_default_key(key_arn))
+    settings = outcome.inventory.settings
     by_region = {s.region: (s.ebs_encryption_by_default, s.ebs_default_key_arn) for s in settings}
     assert by_region == {HOME: (False, None), "eu-west-1": (True, key_arn)}
 
 
 def test_refused_setting_is_null_not_false(aws_client, scan_estate):
-    outcome = scan_estate(client_hook=combine(refuse("GetEbsEncryptionByDefault")))
+    outcome = scan_estate(client_hook=refuse("GetEbsEncryptionByDefault"))
     [setting] = outcome.inventory.settings
     assert setting.ebs_encryption_by_default is None
     assert [(e.operation, e.code) for e in outcome.inventory.errors] == [
         ("GetEbsEncryptionByDefault", "AccessDenied")]
 
-
-class _FakeHttp:
-    status_code = 200
-    headers: dict = {}
