@@ -15,11 +15,10 @@ from planner.scan.common import (
     Task,
     mark_unknown,
     pages,
-    scan_error,
 )
 
 SERVICE = "dynamodb"
-OPERATIONS = {"dynamodb": ("ListTables", "DescribeTable", "ListTagsOfResource")}
+OPERATIONS = {"dynamodb": ("ListTables", "DescribeTable")}
 ACTIVE_SSE = ("ENABLED", "ENABLING", "UPDATING")
 
 
@@ -57,9 +56,4 @@ def read_table(scope: Scope, name: str) -> Step:
         resource.kms_key_arn = sse.get("KMSMasterKeyArn") or "alias/aws/dynamodb"
     else:
         resource.encryption = "aws-owned"
-    try:
-        tags = pages(ddb, "list_tags_of_resource", "Tags", ResourceArn=resource.arn)
-        resource.tags = {t["Key"]: t.get("Value", "") for t in tags}
-    except CALL_ERRORS as exc:  # tags are optional detail: the encryption state stands
-        step.errors.append(scan_error(scope, SERVICE, "ListTagsOfResource", exc))
     return step

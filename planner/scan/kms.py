@@ -1,4 +1,4 @@
-"""KMS: every key (DescribeKey, rotation status, tags) and every alias, per account and region."""
+"""KMS: every key (DescribeKey, rotation status) and every alias, per account and region."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from planner.scan.common import (
 )
 
 SERVICE = "kms"
-OPERATIONS = {"kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus",
-                      "ListResourceTags")}
+OPERATIONS = {"kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus")}
 # Rotation status exists only for symmetric keys with AWS-generated material, and only while
 # the key is usable; asking otherwise is an error by design, not a failure to read.
 ROTATION_STATES = ("Enabled", "Disabled")
@@ -72,9 +71,7 @@ def read_key(scope: Scope, arn: str) -> Step:
         multi_region=bool(meta.get("MultiRegion", False)),
         created=meta["CreationDate"].isoformat() if meta.get("CreationDate") else None,
     )
-    key.rotation_enabled = _rotation(kms, key, scope, step)
-    if key.manager == "CUSTOMER":  # AWS managed keys carry no tags
-        key.tags = _tags(kms, key, scope, step)
+    key.rotation_enabled = _rotation(kms, key, scope, step)  # tags: planner/scan/tags.py
     step.found.append(key)
     return step
 
@@ -91,11 +88,3 @@ def _rotation(kms, key: Key, scope: Scope, step: Step) -> bool | None:
             step.errors.append(scan_error(scope, SERVICE, "GetKeyRotationStatus", exc))
         return None
 
-
-def _tags(kms, key: Key, scope: Scope, step: Step) -> dict[str, str]:
-    try:
-        tags = list(pages(kms, "list_resource_tags", "Tags", KeyId=key.arn))
-    except CALL_ERRORS as exc:
-        step.errors.append(scan_error(scope, SERVICE, "ListResourceTags", exc))
-        return {}
-    return {t["TagKey"]: t.get("TagValue", "") for t in tags}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from planner.scan import dynamodb, ebs, kms, rds, s3
+from planner.scan import dynamodb, ebs, kms, rds, s3, tags
 from planner.scan.common import Scope, Task
 
 
@@ -23,6 +23,7 @@ SERVICES = (
     Service("ebs", ebs.tasks, None, ebs.OPERATIONS),
     Service("rds", rds.tasks, None, rds.OPERATIONS),
     Service("dynamodb", dynamodb.tasks, None, dynamodb.OPERATIONS),
+    Service("tags", tags.tasks, None, tags.OPERATIONS),  # tags of buckets, tables, keys
 )
 
 # Calls made to set a scan up: who am I, which accounts, which regions.
@@ -37,6 +38,7 @@ SETUP_OPERATIONS = {
 IAM_ACTIONS = {
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("resourcegroupstaggingapi", "GetResources"): "tag:GetResources",
 }
 
 

@@ -1,4 +1,4 @@
-"""S3: every bucket once (ListBuckets is global), its region, default encryption, tags, size.
+"""S3: every bucket once (ListBuckets is global), its region, default encryption and size.
 
 Default encryption: real AWS has answered AES256 for a bucket without an explicit rule since
 January 2023, so "none" cannot occur there. The local emulator still raises
@@ -24,13 +24,11 @@ from planner.scan.common import (
     error_code,
     mark_unknown,
     pages,
-    scan_error,
-    tag_dict,
 )
 
 SERVICE = "s3"
 OPERATIONS = {
-    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption", "GetBucketTagging"),
+    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption"),
     "cloudwatch": ("ListMetrics", "GetMetricData"),
 }
 NO_RULE = "ServerSideEncryptionConfigurationNotFoundError"
@@ -95,11 +93,6 @@ def read_bucket(scope: Scope, name: str, region: str | None) -> Step:
     step.found.append(resource)
     s3 = scope.client("s3", region)
     _encryption(s3, resource, step, scope.at(region))
-    try:
-        resource.tags = tag_dict(s3.get_bucket_tagging(Bucket=name).get("TagSet"))
-    except CALL_ERRORS as exc:
-        if error_code(exc)[0] != "NoSuchTagSet":  # no tags is an answer, not a failure
-            step.errors.append(scan_error(scope.at(region), SERVICE, "GetBucketTagging", exc))
     return step
 
 

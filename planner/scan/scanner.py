@@ -25,6 +25,7 @@ from planner.scan.keyref import KeyCatalogue
 from planner.scan.registry import SERVICES
 from planner.scan.runner import Progress, run_tasks
 from planner.scan.s3 import BucketMetrics
+from planner.scan.tags import Tags
 
 DEFAULT_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 8
@@ -151,6 +152,10 @@ def _assemble(found: list, errors: list[ScanError], partition: str) -> Inventory
     unread_keys = {item.arn: item.error for item in found if isinstance(item, UnreadKey)}
     metrics = {(m.account, m.region, m.bucket): m for m in found
                if isinstance(m, BucketMetrics)}
+    tagged = {(t.account, t.arn): t.tags for t in found if isinstance(t, Tags)}
+    for item in (*resources, *keys):
+        if (item.account, item.arn) in tagged:
+            item.tags = tagged[item.account, item.arn]
     catalogue = KeyCatalogue(keys, aliases, partition)
     settle_keys(resources, catalogue, errors, unread_keys)
     for resource in resources:

@@ -21,7 +21,7 @@ from tests.scan.conftest import HOME, by_id, refuse
 def test_inventory_round_trips(aws_client, scan_estate, tmp_path):
     aws_client("s3").create_bucket(Bucket="round-trip")
     aws_client("ec2").create_volume(AvailabilityZone=f"{HOME}a", Size=3, Encrypted=True)
-    inventory = scan_estate(client_hook=refuse("GetBucketTagging")).inventory
+    inventory = scan_estate(client_hook=refuse("GetResources")).inventory
     path = tmp_path / "inventory.json"
     save_inventory(inventory, path)
     again = load_inventory(path)

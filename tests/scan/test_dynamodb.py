@@ -42,12 +42,9 @@ def test_size_in_gb_and_items_from_describe_table():
             "ItemCount": 42, "SSEDescription": {"Status": "ENABLED", "SSEType": "KMS",
                                                 "KMSMasterKeyArn": "arn:aws:kms:us-east-1:"
                                                 "111122223333:key/x"}}})
-        stub.add_response("list_tags_of_resource", {"Tags": [], "NextToken": "t2"})
-        stub.add_response("list_tags_of_resource", {"Tags": [{"Key": "k", "Value": "v"}]})
         step = dynamodb.read_table(stub_scope(StubClients(dynamodb=client)), "big")
         stub.assert_no_pending_responses()
     [table] = step.found
     # 3,500,000,000 bytes / 10^9 = 3.5 GB.
     assert (table.size_gb, table.details) == (3.5, {"item_count": 42,
                                                     "billing_mode": "PROVISIONED"})
-    assert table.tags == {"k": "v"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
-from planner.scan import dynamodb, ebs, kms, rds, s3
+from planner.scan import dynamodb, ebs, kms, rds, s3, tags
 from tests.scan.conftest import StubClients, raw_client, stub_scope
 
 
@@ -88,3 +88,16 @@ def test_describe_db_instances_follows_marker():
         ("describe_db_instances", {"DBInstances": [instance("b")]}),
     ], rds._lister(listing))
     assert [r.resource_id for r in step.found] == ["a", "b"]
+
+
+def test_get_resources_follows_pagination_token():
+    step = _run("resourcegroupstaggingapi", [
+        ("get_resources", {"ResourceTagMappingList": [
+            {"ResourceARN": "arn:aws:s3:::a", "Tags": [{"Key": "k", "Value": "1"}]}],
+            "PaginationToken": "p"}),
+        ("get_resources", {"ResourceTagMappingList": [
+            {"ResourceARN": "arn:aws:s3:::b", "Tags": [{"Key": "k", "Value": "2"}]}],
+            "PaginationToken": ""}),
+    ], tags.read_tags)
+    assert [(t.arn, t.tags) for t in step.found] == [("arn:aws:s3:::a", {"k": "1"}),
+                                                     ("arn:aws:s3:::b", {"k": "2"})]

@@ -54,7 +54,7 @@ def test_a_full_scan_only_reads(fresh_aws, aws_client, scan_estate):
     # Every call made is one the registry declares (so the policy test below covers it).
     declared = all_operations()
     assert {(s, o) for s, o in log.calls} <= {(s, o) for s, ops in declared.items() for o in ops}
-    assert {"AssumeRole", "ListAccounts", "GetEbsDefaultKmsKeyId", "ListResourceTags",
+    assert {"AssumeRole", "ListAccounts", "GetEbsDefaultKmsKeyId", "GetResources",
             "GetKeyRotationStatus", "GetMetricData", "DescribeDBClusterSnapshots"} <= called
 
 
