@@ -17,15 +17,12 @@ import boto3
 
 from planner import __version__
 from planner.errors import InputError
-from planner.inventory import Inventory, Key, RegionSettings, Resource, ScanError
+from planner.inventory import Inventory, ScanError
 from planner.scan import sessions
-from planner.scan.classify import settle_keys
-from planner.scan.common import CALL_ERRORS, Alias, Scope, Task, UnreadKey, error_code
-from planner.scan.keyref import KeyCatalogue
+from planner.scan.assemble import assemble
+from planner.scan.common import CALL_ERRORS, Scope, Task, error_code
 from planner.scan.registry import SERVICES
 from planner.scan.runner import Progress, run_tasks
-from planner.scan.s3 import BucketMetrics
-from planner.scan.tags import Tags
 
 DEFAULT_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 8
@@ -97,7 +94,7 @@ def run_scan(
                          f"({caller})")
 
     def prepare(account: str) -> tuple[_Account, list[ScanError]]:
-        clients, failures = base, []
+        clients = base
         if account != caller:
             try:
                 clients = base.assume(account, role_name, partition, home)
@@ -111,7 +108,7 @@ def run_scan(
             except CALL_ERRORS as exc:
                 return _Account(account, None, []), [
                     _setup_error(account, home, "ec2", "DescribeRegions", exc)]
-        return _Account(account, clients, list(found)), failures
+        return _Account(account, clients, list(found)), []
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         prepared = list(pool.map(prepare, targets))
@@ -132,7 +129,7 @@ def run_scan(
                     Scope(target.account, region, partition, in_scope, target.clients))
     result = run_tasks(tasks, workers, progress)
     errors.extend(result.errors)
-    inventory = _assemble(result.found, errors, partition)
+    inventory = assemble(result.found, errors, partition)
     inventory.scanned_at = scanned_at
     inventory.accounts = targets
     inventory.regions = sorted({r for target, _ in prepared for r in target.regions} or wanted)
@@ -142,37 +139,3 @@ def run_scan(
 def scan(session: boto3.Session, **options) -> Inventory:
     """The inventory of a scan (see run_scan for the options)."""
     return run_scan(session, **options).inventory
-
-
-def _assemble(found: list, errors: list[ScanError], partition: str) -> Inventory:
-    resources = [item for item in found if isinstance(item, Resource)]
-    keys = [item for item in found if isinstance(item, Key)]
-    settings = [item for item in found if isinstance(item, RegionSettings)]
-    aliases = [item for item in found if isinstance(item, Alias)]
-    unread_keys = {item.arn: item.error for item in found if isinstance(item, UnreadKey)}
-    metrics = {(m.account, m.region, m.bucket): m for m in found
-               if isinstance(m, BucketMetrics)}
-    tagged = {(t.account, t.arn): t.tags for t in found if isinstance(t, Tags)}
-    for item in (*resources, *keys):
-        if (item.account, item.arn) in tagged:
-            item.tags = tagged[item.account, item.arn]
-    catalogue = KeyCatalogue(keys, aliases, partition)
-    settle_keys(resources, catalogue, errors, unread_keys)
-    for resource in resources:
-        if resource.resource_type == "bucket":
-            figures = metrics.get((resource.account, resource.region, resource.resource_id))
-            if figures is not None:
-                resource.size_gb = (None if figures.size_bytes is None
-                                    else figures.size_bytes / 1e9)
-                resource.object_count = (None if figures.objects is None
-                                         else int(figures.objects))
-    for setting in settings:
-        if setting.ebs_default_key_arn:
-            setting.ebs_default_key_arn = catalogue.resolve(
-                setting.ebs_default_key_arn, setting.account, setting.region).arn
-    resources.sort(key=lambda r: (r.account, r.region, r.service, r.resource_type, r.resource_id))
-    keys.sort(key=lambda k: (k.account, k.region, k.arn))
-    settings.sort(key=lambda s: (s.account, s.region))
-    errors.sort(key=lambda e: (e.account, e.region, e.service, e.operation))
-    return Inventory(scanned_at="", tool_version=__version__, accounts=[], regions=[],
-                     resources=resources, keys=keys, settings=settings, errors=errors)
