@@ -77,3 +77,31 @@ def test_bad_accounts_file(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(InputError, match=message):
         read_accounts_file(path)
+
+
+def test_all_regions_means_the_enabled_ones(aws_client, scan_estate):
+    aws_client("ec2", "eu-west-1").create_volume(AvailabilityZone="eu-west-1a", Size=1)
+
+    class Http:
+        status_code = 200
+        headers: dict = {}
+
+    def regions(client):
+        def answer(model, **_):  # AWS's shape, trimmed to three regions
+            if model.name == "DescribeRegions":
+                return Http(), {"Regions": [
+                    {"RegionName": "eu-west-1", "OptInStatus": "opt-in-not-required"},
+                    {"RegionName": "us-east-1", "OptInStatus": "opt-in-not-required"},
+                    {"RegionName": "ap-east-1", "OptInStatus": "not-opted-in"}],
+                    "ResponseMetadata": {}}
+
+        client.meta.events.register("before-call", answer)
+
+    progress = []
+    outcome = scan_estate(regions=["all"], client_hook=regions,
+                          progress=lambda done, total, label: progress.append((done, total)))
+    assert outcome.inventory.regions == ["eu-west-1", HOME]
+    assert [r.region for r in outcome.inventory.resources] == ["eu-west-1"]
+    # Progress counts up to a total that grows as listings reveal work, and ends complete.
+    assert [done for done, _ in progress] == list(range(1, len(progress) + 1))
+    assert progress[-1][0] == progress[-1][1]
