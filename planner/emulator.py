@@ -7,6 +7,7 @@ real AWS gets. Only loopback is ever used.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
 
@@ -15,10 +16,9 @@ FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
+    # Without this the emulator fills every account with ~1,300 public AMI snapshots.
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
-# moto otherwise preloads its catalogue of public AMIs, whose thousands of snapshots it then
-# reports to DescribeSnapshots(OwnerIds=["self"]) as the caller's own.
-EMULATOR_SETTINGS = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
 
 
 @contextlib.contextmanager
@@ -30,6 +30,7 @@ def local_aws() -> Iterator[str]:
         raise RuntimeError(
             "the local AWS emulator needs moto: pip install 'kms-planner[demo]'"
         ) from exc
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the terminal
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
@@ -41,11 +42,9 @@ def local_aws() -> Iterator[str]:
 
 @contextlib.contextmanager
 def emulator_environment() -> Iterator[None]:
-    """Fake credentials, emulator settings and no profile, restored afterwards."""
-    names = (*FAKE_CREDENTIALS, *EMULATOR_SETTINGS, "AWS_PROFILE")
-    saved = {name: os.environ.get(name) for name in names}
+    """Fake credentials, no profile and a lean emulator, restored afterwards."""
+    saved = {name: os.environ.get(name) for name in (*FAKE_CREDENTIALS, "AWS_PROFILE")}
     os.environ.update(FAKE_CREDENTIALS)
-    os.environ.update(EMULATOR_SETTINGS)
     os.environ.pop("AWS_PROFILE", None)
     try:
         yield

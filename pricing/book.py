@@ -45,6 +45,10 @@ _ENTRY_FIELDS = {
     "unconfirmed", "usage_type_suffix", "applies_to",
 }
 _OVERRIDE_FIELDS = {"price", "source", "read_on"}
+# Allowances and parameters (`quantity`); every other entry is a `price`. The cost model counts
+# rotations and free requests in whole numbers and divides by the hours in a month.
+_QUANTITY_ENTRIES = {"rotations_billed_max", "hours_per_month", "free_tier_requests"}
+_WHOLE_QUANTITIES = {"rotations_billed_max", "free_tier_requests"}
 
 
 class PriceBookError(ValueError):
@@ -102,7 +106,7 @@ class PriceBook:
         for name, raw in changes.items():
             if name not in entries:
                 raise PriceBookError(f"{label}: unknown price book entry {name!r}")
-            value = _decimal(raw, f"{label}: {name}")
+            value = _checked(name, _decimal(raw, f"{label}: {name}"), f"{label}: {name}")
             entries[name] = replace(entries[name], value=value, source=label, unconfirmed=True)
         return replace(self, entries=entries)
 
@@ -118,6 +122,15 @@ def _decimal(raw: object, where: str) -> Decimal:
         raise PriceBookError(f"{where}: {raw!r} is not a finite number")
     if value < 0:
         raise PriceBookError(f"{where}: {raw!r} is negative")
+    return value
+
+
+def _checked(name: str, value: Decimal, where: str) -> Decimal:
+    """Values the cost model would divide by or count with must make sense."""
+    if name in _WHOLE_QUANTITIES and value != value.to_integral_value():
+        raise PriceBookError(f"{where}: {value} is not a whole number")
+    if name == "hours_per_month" and value == 0:
+        raise PriceBookError(f"{where}: must be more than 0")
     return value
 
 
@@ -148,18 +161,27 @@ def _parse_entry(name: str, raw: object, where: str) -> PriceEntry:
     if has_price == has_quantity:
         raise PriceBookError(f"{where}: needs exactly one of 'price' or 'quantity'")
     field = "price" if has_price else "quantity"
+    expected = "quantity" if name in _QUANTITY_ENTRIES else "price"
+    if field != expected:
+        raise PriceBookError(f"{where}: needs {expected!r}, not {field!r}")
     for required in ("unit", "source", "read_on", "effective_from"):
         if required not in raw:
             raise PriceBookError(f"{where}: missing field {required!r}")
     applies_to = raw.get("applies_to", [])
     if not isinstance(applies_to, list) or not all(isinstance(a, str) for a in applies_to):
         raise PriceBookError(f"{where}.applies_to: must be a list of request classes")
+    for request_class in applies_to:
+        if f"requests_{request_class}" not in REQUIRED_ENTRIES:
+            raise PriceBookError(f"{where}.applies_to: unknown request class {request_class!r}")
+    suffix = raw.get("usage_type_suffix")
+    if suffix is not None:
+        _text(suffix, f"{where}.usage_type_suffix")
     unconfirmed = raw.get("unconfirmed", False)
     if not isinstance(unconfirmed, bool):
         raise PriceBookError(f"{where}.unconfirmed: must be true or false")
     return PriceEntry(
         name=name,
-        value=_decimal(raw[field], f"{where}.{field}"),
+        value=_checked(name, _decimal(raw[field], f"{where}.{field}"), f"{where}.{field}"),
         unit=_text(raw["unit"], f"{where}.unit"),
         description=str(raw.get("description", "")),
         source=_text(raw["source"], f"{where}.source"),
@@ -167,7 +189,7 @@ def _parse_entry(name: str, raw: object, where: str) -> PriceEntry:
         effective_from=_date(raw["effective_from"], f"{where}.effective_from"),
         unconfirmed=unconfirmed,
         is_price=has_price,
-        usage_type_suffix=raw.get("usage_type_suffix"),
+        usage_type_suffix=suffix,
         applies_to=tuple(applies_to),
     )
 
@@ -182,7 +204,7 @@ def _parse_override(base: PriceEntry, region: str, raw: object, where: str) -> P
         raise PriceBookError(f"{where}: missing field 'price'")
     return replace(
         base,
-        value=_decimal(raw["price"], f"{where}.price"),
+        value=_checked(base.name, _decimal(raw["price"], f"{where}.price"), f"{where}.price"),
         source=_text(raw.get("source", base.source), f"{where}.source"),
         read_on=_date(raw.get("read_on", base.read_on), f"{where}.read_on"),
         region=region,
@@ -237,6 +259,12 @@ def parse_price_book(data: object, path: str) -> PriceBook:
 
 def load_price_book(path: str | Path | None = None) -> PriceBook:
     """The bundled price book, or a user's own at `path`."""
+    data, label = read_price_book_data(path)
+    return parse_price_book(data, label)
+
+
+def read_price_book_data(path: str | Path | None = None) -> tuple[object, str]:
+    """The raw YAML data of a price book (not yet validated) and the label errors name it by."""
     if path is None:
         ref = resources.files("pricing") / "data" / BUNDLED
         text, label = ref.read_text(encoding="utf-8"), f"bundled price book {BUNDLED}"
@@ -252,4 +280,4 @@ def load_price_book(path: str | Path | None = None) -> PriceBook:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise PriceBookError(f"{label}:{where} is not valid YAML") from None
-    return parse_price_book(data, label)
+    return data, label

@@ -21,7 +21,6 @@ REQUEST_CLASSES: dict[str, tuple[str, str]] = {
     "hmac": ("requests_hmac", "Requests (HMAC)"),
 }
 REQUESTS_PER_UNIT = Decimal(10_000)  # request prices are per 10,000
-ROTATION_ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th")
 # Keys in these states are not billed (KMS bills pending deletion as if never scheduled only
 # when the deletion is cancelled).
 UNBILLED_KEY_STATES = frozenset({"PendingDeletion", "PendingReplicaDeletion"})
@@ -55,6 +54,12 @@ def _line(book: PriceBook, entry: str, name: str, quantity: Decimal, region: str
     return CostLine(name, price.unit, quantity, price.value, entry, price.source, free_quantity)
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st (a user's book may bill many rotations)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def rotations_billed(book: PriceBook, rotations: int) -> int:
     """How many of a key's rotations carry a monthly surcharge."""
     return min(max(rotations, 0), int(book.value("rotations_billed_max")))
@@ -84,7 +89,7 @@ def key_cost_lines(
         return []
     lines = [_line(book, "key_month", "Customer managed keys", key_months, region)]
     for index in range(rotations_billed(book, rotations)):
-        name = f"Key rotations ({ROTATION_ORDINALS[index]})"
+        name = f"Key rotations ({ordinal(index + 1)})"
         lines.append(_line(book, "rotation_month", name, key_months, region))
     return lines
 

@@ -11,8 +11,13 @@ import sys
 
 import typer
 
+from planner.cli import demo as demo_cmd
+from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
+from planner.cli import prices as prices_cmd
 from planner.cli import scan as scan_cmd
+from planner.cli import usage as usage_cmd
+from planner.cli import whatif as whatif_cmd
 from planner.cli.common import fail
 from planner.errors import InputError
 from pricing.book import PriceBookError
@@ -34,12 +39,20 @@ def _root() -> None:
 
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
 app.command("scan", help=scan_cmd.__doc__)(scan_cmd.scan)
+app.command("demo", help=demo_cmd.__doc__)(demo_cmd.demo)
+app.command("plan", help=plan_cmd.__doc__)(plan_cmd.plan)
+app.command("whatif", help=whatif_cmd.__doc__)(whatif_cmd.whatif)
+app.add_typer(prices_cmd.app, name="prices")
+app.add_typer(usage_cmd.app, name="usage")
 
 
 def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
+        # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
+        status = command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
+        if isinstance(status, int) and not isinstance(status, bool):
+            sys.exit(status)
     except (InputError, PriceBookError) as exc:
         fail(str(exc), 2)
     except typer.Abort:

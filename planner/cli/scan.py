@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +10,9 @@ from typing import Annotated
 import boto3
 import typer
 from botocore.exceptions import BotoCoreError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from planner.cli.common import err, fail, out
+from planner.cli.progress import progress_bar
 from planner.errors import InputError
 from planner.inventory import save_inventory
 from planner.scan import run_scan
@@ -73,21 +72,10 @@ def scan(
         session = boto3.Session(profile_name=profile)
     except BotoCoreError as exc:  # ProfileNotFound: a name the user can fix
         raise InputError(f"--profile: {exc}") from None
-    show = not quiet and sys.stdout.isatty()
-    options = dict(regions=region_list, accounts=account_list, org=org, role_name=role_name,
-                   endpoint_url=endpoint_url, workers=workers)
-    if show:
-        columns = (TextColumn("Scanning"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), TextColumn("{task.description}"))
-        with Progress(*columns, console=out, transient=True) as bar:
-            job = bar.add_task("", total=None)
-
-            def report(done: int, total: int, label: str) -> None:
-                bar.update(job, completed=done, total=total, description=label)
-
-            outcome = run_scan(session, progress=report, **options)
-    else:
-        outcome = run_scan(session, **options)
+    with progress_bar("Scanning", quiet) as report:
+        outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
+                           role_name=role_name, endpoint_url=endpoint_url, workers=workers,
+                           progress=report)
     inventory = outcome.inventory
     save_inventory(inventory, out_path)
     if not quiet:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from planner.inventory import Resource, ScanError
 
@@ -20,8 +21,9 @@ KMS_PENDING = "kms"
 MISSING_KEY = "KmsKeyIdMissing"
 
 # Errors that mean "this call could not be answered" (an AWS error code, or no answer at all:
-# connection refused, timeouts, an unparsable reply). Anything else is a bug and propagates.
-CALL_ERRORS = (ClientError, BotoCoreError)
+# connection refused, timeouts, an unparsable reply such as an HTML error page; botocore's
+# ResponseParserError is not a BotoCoreError). Anything else is a bug and propagates.
+CALL_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 
 
 @dataclass(frozen=True)

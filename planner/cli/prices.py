@@ -1,0 +1,71 @@
+"""Price book maintenance: `kmsplan prices refresh` reads the AWS Price List API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated
+
+import boto3
+import typer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from planner.cli.common import err, fail, out
+from planner.errors import InputError
+from planner.files import atomic_open
+from pricing.pricelist import PriceListError
+from pricing.refresh import refresh_price_book
+
+# The Price List API answers in us-east-1 (also eu-central-1 and ap-south-1).
+PRICING_REGION = "us-east-1"
+REGION_NAME = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+
+
+def pricing_client(profile: str | None, endpoint_url: str | None):
+    """A Price List client; without --endpoint-url boto3 honours AWS_ENDPOINT_URL itself."""
+    session = boto3.Session(profile_name=profile)
+    return session.client("pricing", region_name=PRICING_REGION, endpoint_url=endpoint_url)
+
+
+def parse_regions(text: str) -> list[str]:
+    regions = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not regions:
+        raise InputError("--regions: name at least one region, e.g. us-east-1,eu-west-1")
+    for region in regions:
+        if not REGION_NAME.match(region):
+            raise InputError(f"--regions: {region!r} is not a region name such as us-east-1")
+    return regions
+
+
+@app.command("refresh")
+def refresh(
+    regions: Annotated[str, typer.Option(
+        "--regions", help="Regions to read, comma-separated; the first sets each entry's price.",
+        show_default=False)],
+    out_path: Annotated[Path, typer.Option(
+        "--out", help="The price book to write (YAML).", show_default=False)],
+    base: Annotated[Path | None, typer.Option(
+        "--base", help="The book to start from (default: the bundled one).")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(
+        "--endpoint-url", help="Send Price List calls here (also AWS_ENDPOINT_URL).")] = None,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="AWS profile for the Price List API.")] = None,
+) -> None:
+    """Write a price book whose KMS prices are today's AWS list prices."""
+    wanted = parse_regions(regions)
+    try:
+        client = pricing_client(profile, endpoint_url)
+        refreshed = refresh_price_book(client, wanted, dt.date.today(), base)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        fail(f"Price List GetProducts: {error.get('Code')}: {error.get('Message')}", 1)
+    except (BotoCoreError, PriceListError) as exc:
+        fail(str(exc), 1)
+    with atomic_open(out_path, "w", encoding="utf-8") as handle:
+        handle.write(refreshed.text)
+    for note in refreshed.notes:
+        err.print(f"note: {note}")
+    out.print(f"Wrote {out_path} (regions {', '.join(wanted)}). Review it: diff -u BASE {out_path}")

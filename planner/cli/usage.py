@@ -1,0 +1,128 @@
+"""Measured usage: count KMS requests in CloudTrail (and S3 requests in CloudWatch) into a
+usage file for `kmsplan plan --usage`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import boto3
+import typer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from planner.cli.common import err, fail, number, out
+from planner.measure import MeasureRequest, MeasureResult, run_measure
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None)
+
+
+@app.command("measure")
+def measure(
+    out_path: Annotated[
+        Path, typer.Option("--out", help="The usage file to write (YAML).", show_default=False)
+    ],
+    cloudtrail: Annotated[
+        str | None,
+        typer.Option(help="A folder of CloudTrail .json.gz log files, or s3://bucket/prefix."),
+    ] = None,
+    athena: Annotated[
+        str | None, typer.Option(help="Count with one Athena query over DATABASE.TABLE instead.")
+    ] = None,
+    workgroup: Annotated[str | None, typer.Option(help="The Athena workgroup (with --athena).")]
+    = None,
+    since: Annotated[
+        str | None, typer.Option(help="With --athena: events from this day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="With --athena: events before this day (YYYY-MM-DD).")
+    ] = None,
+    cloudwatch: Annotated[
+        bool, typer.Option("--cloudwatch", help="Add S3 GET/PUT request metrics per bucket.")
+    ] = False,
+    inventory: Annotated[
+        Path | None,
+        typer.Option(help="An inventory JSON from `kmsplan scan`: key specs, ids and aliases."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that count a local folder's files.")
+    ] = 1,
+    profile: Annotated[str | None, typer.Option(help="The AWS profile to use.")] = None,
+    region: Annotated[str | None, typer.Option(help="The region for S3 and Athena.")] = None,
+    endpoint_url: Annotated[
+        str | None, typer.Option(help="Send every AWS call to this endpoint (an emulator).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was counted as JSON.")]
+    = False,
+) -> None:
+    request = MeasureRequest(
+        out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
+        since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
+    )
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
+
+        def client(service: str, region_name: str | None = None):
+            return session.client(service, region_name=region_name, endpoint_url=endpoint_url)
+
+        result = run_measure(request, client)
+    except ClientError as exc:
+        error = exc.response["Error"]
+        fail(f"{exc.operation_name}: {error.get('Code')}: {error.get('Message', '')}", 1)
+    except BotoCoreError as exc:
+        fail(f"AWS: {exc}", 1)
+    _warn(result)
+    if as_json:
+        out.print_json(json.dumps(_summary(result, out_path)))
+        return
+    _print_text(result, out_path)
+
+
+def _summary(result: MeasureResult, out_path: Path) -> dict:
+    measurement = result.measurement
+    keys = measurement.monthly_keys()
+    return {
+        "out": str(out_path),
+        "source": measurement.source,
+        "files": measurement.files,
+        "events": measurement.events,
+        "not_billed": measurement.not_billed,
+        "unattributed": measurement.unattributed,
+        "bad_files": len(measurement.bad_files),
+        "bad_file_list": [{"file": b.name, "reason": b.reason} for b in measurement.bad_files],
+        "window": measurement.window(),
+        "window_days": measurement.window_days(),
+        "keys": {arn: figures["requests"] for arn, figures in keys.items()},
+        "buckets": {
+            b.arn: {"monthly_get_requests": b.monthly_get_requests,
+                    "monthly_put_requests": b.monthly_put_requests}
+            for b in result.buckets
+        },
+        "buckets_not_measured": [{"bucket": b.bucket, "reason": b.reason}
+                                 for b in result.buckets_not_measured],
+    }
+
+
+def _say(console, text: str) -> None:
+    console.print(text, markup=False, soft_wrap=True, highlight=False)
+
+
+def _warn(result: MeasureResult) -> None:
+    for bad in result.measurement.bad_files:
+        _say(err, f"warning: bad log file {bad.name}: {bad.reason}")
+    for bucket in result.buckets_not_measured:
+        _say(err, f"warning: bucket {bucket.bucket} not measured: {bucket.reason}")
+
+
+def _print_text(result: MeasureResult, out_path: Path) -> None:
+    m = result.measurement
+    window = f"{m.window()} ({m.window_days()} days)" if m.window() else "no KMS events"
+    _say(out, f"{m.source}: {number(m.files)} files, {number(m.events)} KMS events, "
+              f"{len(m.bad_files)} bad files; window {window}")
+    for arn, figures in m.monthly_keys().items():
+        classes = ", ".join(f"{name} {number(n)}" for name, n in figures["requests"].items() if n)
+        _say(out, f"  {arn}: {classes or 'no billed requests'} a month")
+    for bucket in result.buckets:
+        _say(out, f"  {bucket.arn}: GET {number(bucket.monthly_get_requests)}, "
+                  f"PUT {number(bucket.monthly_put_requests)} a month")
+    _say(out, f"Wrote {out_path}")

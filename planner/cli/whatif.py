@@ -1,0 +1,68 @@
+"""Re-plan a saved inventory under other assumptions, side by side. No re-scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planner.cli.common import out, usd
+from planner.cli.plan import make_settings
+from planner.errors import InputError
+from planner.inventory import load_inventory
+from planner.report.summary import summary, write_json
+from planner.report.workbook import write_scenarios_workbook
+from planner.usage import load_usage
+from planner.whatif import comparison, load_scenarios, run_whatif, vary_scenarios
+from pricing import load_price_book
+
+DEFAULT_OUT = Path("reports/whatif.xlsx")
+MONEY_ROWS = (("Monthly now", "monthly_now"), ("Monthly after", "monthly_after"),
+              ("One-time", "one_time"), ("Year 1", "year_1"), ("3 years", "year_3"))
+
+
+def whatif(
+    inventory: Annotated[Path, typer.Argument(help="Inventory file written by kmsplan scan.")],
+    scenarios: Annotated[Path | None, typer.Option(help="Scenarios file (YAML).")] = None,
+    vary: Annotated[list[str] | None, typer.Option(
+        help="Sweep one setting: NAME=V1,V2 (target, key-strategy, rotation, bucket-keys, "
+             "billing-scope, reencrypt-objects).")] = None,
+    target: Annotated[str | None, typer.Option(help="Base target.")] = None,
+    key_strategy: Annotated[str, typer.Option(help="Base key strategy.")] = "account-region",
+    policy: Annotated[Path | None, typer.Option(help="Base policy file.")] = None,
+    usage: Annotated[Path | None, typer.Option(help="Base usage file.")] = None,
+    prices: Annotated[Path | None, typer.Option(help="Base price book.")] = None,
+    billing_scope: Annotated[str, typer.Option(help="Base billing scope.")] = "account",
+    out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
+    json_path: Annotated[Path | None, typer.Option("--json", help="JSON to write.")] = None,
+) -> None:
+    chosen = load_scenarios(scenarios) if scenarios else []
+    for spec in vary or []:
+        chosen += vary_scenarios(spec)
+    if not chosen:
+        raise InputError("whatif: give --scenarios FILE or --vary NAME=V1,V2")
+    base = make_settings(target, key_strategy, policy, True, True, True, billing_scope)
+    results = run_whatif(load_inventory(inventory), base, load_usage(usage),
+                         load_price_book(prices), chosen, str(scenarios or "--vary"))
+    rows = comparison(results)
+    if out_path == DEFAULT_OUT:
+        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
+    write_scenarios_workbook([(r.scenario.name, r.plan) for r in results], out_path)
+    if json_path:
+        write_json({"schema": "kmsplan.whatif/1", "scenarios": [
+            {**summary(r.plan), "name": r.scenario.name, "changes": row["changes"]}
+            for r, row in zip(results, rows, strict=True)]}, json_path)
+    table = Table(title="kmsplan whatif")
+    table.add_column("")
+    for row in rows:
+        table.add_column(row["name"], justify="right")
+    for label, key in MONEY_ROWS:
+        table.add_row(label, *(usd(row[key]) for row in rows))
+    table.add_row("New keys", *(str(row["new_keys"]) for row in rows))
+    table.add_row("What changed", *(row["changes"] for row in rows))
+    out.print(table)
+    out.print(f"Workbook: {out_path}")
+
+

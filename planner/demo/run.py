@@ -1,0 +1,53 @@
+"""The whole job with no AWS account: emulator, seed, real scanner over HTTP, plan, report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import boto3
+
+from planner.demo.estate import REGIONS, ROLE_NAME, seed_demo_estate
+from planner.emulator import emulator_environment, local_aws
+from planner.inventory import save_inventory
+from planner.plan import Plan, PlanSettings, build_plan
+from planner.report.summary import summary, write_json
+from planner.report.workbook import write_workbook
+from planner.scan import run_scan
+from planner.usage import load_usage
+from pricing import load_price_book
+
+# The demo's organization shares one free tier under consolidated billing.
+DEMO_SETTINGS = PlanSettings(billing_scope="organization")
+
+
+@dataclass
+class DemoResult:
+    plan: Plan
+    summary: dict
+    workbook: Path
+    inventory: Path
+    summary_json: Path
+
+
+def run_demo(out: Path, progress=None) -> DemoResult:
+    """Serve, seed, scan, plan and write. Nothing is left running afterwards."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with emulator_environment(), local_aws() as endpoint:
+        accounts = seed_demo_estate(endpoint)
+        outcome = run_scan(boto3.Session(region_name=REGIONS[0]), regions=list(REGIONS),
+                           accounts=accounts, role_name=ROLE_NAME, endpoint_url=endpoint,
+                           progress=progress)
+    inventory = outcome.inventory
+    inventory_path = out.with_name(f"{out.stem}-inventory.json")
+    save_inventory(inventory, inventory_path)
+    usage_file = resources.files("planner") / "data" / "demo-usage.yaml"
+    with resources.as_file(usage_file) as usage_path:
+        usage = load_usage(usage_path)
+    plan = build_plan(inventory, DEMO_SETTINGS, usage, load_price_book())
+    write_workbook(plan, out)
+    document = summary(plan)
+    summary_path = out.with_name(f"{out.stem}-summary.json")
+    write_json(document, summary_path)
+    return DemoResult(plan, document, out, inventory_path, summary_path)

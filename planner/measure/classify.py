@@ -1,0 +1,82 @@
+"""Which billed request class and which calling service one KMS request belongs to.
+
+Pure rules shared by the CloudTrail reader and the Athena query, so both count alike.
+The class names are pricing.costs.REQUEST_CLASSES.
+"""
+
+from __future__ import annotations
+
+# Operations priced by their own SKU whatever the key (pricing page: GenerateDataKeyPair*).
+KEY_PAIR_OPERATIONS = frozenset({"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"})
+MAC_OPERATIONS = frozenset({"GenerateMac", "VerifyMac"})
+# Operations that only exist for asymmetric keys.
+ASYMMETRIC_ONLY = frozenset({"Sign", "Verify", "GetPublicKey", "DeriveSharedSecret"})
+# Cryptographic operations whose price follows the key's spec (asymmetric keys cost more).
+SPEC_PRICED = ASYMMETRIC_ONLY | {"Encrypt", "Decrypt", "ReEncrypt"}
+
+# Calling service -> (service principal hosts, encryption-context keys that service sets).
+SERVICE_SIGNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "s3": (("s3.amazonaws.com",), ("aws:s3:arn",)),
+    "ebs": (("ec2.amazonaws.com", "ebs.amazonaws.com"), ("aws:ebs:id",)),
+    "rds": (("rds.amazonaws.com",), ("aws:rds:db-id",)),
+    "dynamodb": (("dynamodb.amazonaws.com",), ("aws:dynamodb:tableName",)),
+}
+OTHER_SERVICE = "other"
+
+
+def class_from_spec(key_spec: str | None) -> str | None:
+    """The class of a cryptographic request on a key of this KeySpec; None if not known."""
+    if not key_spec:
+        return None
+    if key_spec == "SYMMETRIC_DEFAULT":
+        return "symmetric"
+    if key_spec.startswith("HMAC_"):
+        return "hmac"
+    if key_spec == "RSA_2048":
+        return "asymmetric_rsa2048"
+    return "asymmetric"  # RSA_3072, RSA_4096, ECC_*, SM2, ML_DSA_*
+
+
+def request_class(
+    event_name: str,
+    key_spec: str | None = None,
+    key_pair_spec: str | None = None,
+    algorithm: str | None = None,
+) -> str:
+    """The billed class of one request.
+
+    `algorithm` is the encryptionAlgorithm or signingAlgorithm CloudTrail records. Without a
+    known key spec, an asymmetric request is priced as "asymmetric" (not RSA 2048): the dearer
+    class, so an unknown key size errs high, never low.
+    """
+    if event_name in KEY_PAIR_OPERATIONS:
+        return "gdkp_rsa" if (key_pair_spec or "").startswith("RSA") else "gdkp_ecc"
+    if event_name in MAC_OPERATIONS:
+        return "hmac"
+    if event_name in SPEC_PRICED:
+        by_spec = class_from_spec(key_spec)
+        if by_spec is not None and by_spec != "hmac":
+            return by_spec
+        if event_name in ASYMMETRIC_ONLY:
+            return "asymmetric"
+        if algorithm and algorithm != "SYMMETRIC_DEFAULT":
+            return "asymmetric"  # RSAES_OAEP_*, SM2PKE: an asymmetric key
+    # Everything else (GenerateDataKey*, DescribeKey, CreateGrant, ...) is a standard request.
+    return "symmetric"
+
+
+def calling_service(hosts: str, context_keys: object = None) -> str:
+    """s3, ebs, rds, dynamodb or other.
+
+    `hosts` joins userIdentity.invokedBy, sourceIPAddress and userAgent: an AWS service that
+    calls KMS for you names its service principal there. The encryption context the service
+    sets (aws:s3:arn, aws:ebs:id, ...) decides when the hosts do not.
+    """
+    for service, (principals, _) in SERVICE_SIGNS.items():
+        if any(principal in hosts for principal in principals):
+            return service
+    if isinstance(context_keys, dict):
+        for service, (_, keys) in SERVICE_SIGNS.items():
+            if any(key in context_keys for key in keys):
+                return service
+    return OTHER_SERVICE

@@ -1,0 +1,140 @@
+"""Count KMS requests in CloudTrail log files, from a local folder or s3://bucket/prefix.
+
+One file at a time: memory holds one decompressed file and the counters, never all records.
+A file that cannot be read, decompressed or parsed is a BadFile in the result, not an error.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+
+from botocore.exceptions import ClientError
+
+from planner.errors import InputError
+from planner.measure.counts import BadFile, Measurement
+from planner.measure.keyspecs import KeyDirectory
+from planner.measure.records import RecordShapeError, count_records, loads
+
+KMS_NEEDLE = b'"kms.amazonaws.com"'
+LOG_SUFFIX = ".json.gz"
+BATCH_FILES = 64  # files per task when counting in several processes
+# CloudTrail writes digest and Insights files beside the logs; they hold no API records.
+NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")
+
+Reader = Callable[[], bytes]
+
+
+def local_files(folder: Path) -> Iterator[tuple[str, Reader]]:
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder of CloudTrail log files")
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in NOT_LOGS)
+        for name in sorted(names):
+            if name.endswith(LOG_SUFFIX):
+                path = Path(root, name)
+                yield str(path), path.read_bytes
+
+
+def s3_files(s3, url: str) -> Iterator[tuple[str, Reader]]:
+    """Objects under s3://bucket/prefix, listed page by page and read one at a time."""
+    bucket, _, prefix = url.removeprefix("s3://").partition("/")
+    if not bucket:
+        raise InputError(f"{url}: an S3 path is s3://bucket/prefix")
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    try:
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = item["Key"]
+                is_log = not any(part in NOT_LOGS for part in key.split("/"))
+                if key.endswith(LOG_SUFFIX) and is_log:
+                    yield f"s3://{bucket}/{key}", _object_reader(s3, bucket, key)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "NoSuchBucket":
+            raise InputError(f"{url}: no such bucket") from None
+        raise
+
+
+def _object_reader(s3, bucket: str, key: str) -> Reader:
+    def read() -> bytes:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"]
+        try:
+            return body.read()
+        finally:
+            body.close()
+
+    return read
+
+
+def measure_files(
+    files: Iterable[tuple[str, Reader]], source: str, keys: KeyDirectory | None = None,
+    workers: int = 1,
+) -> Measurement:
+    """Count the KMS events in each file. `source` names where the files came from.
+
+    With workers > 1, batches of files are counted in that many processes (the readers must
+    then be picklable, as local files' are) and the parts added up.
+    """
+    keys = keys or KeyDirectory()
+    if workers > 1:
+        return _measure_in_processes(files, source, keys, workers)
+    result = Measurement(source=source)
+    services: dict[tuple, str | None] = {}
+    for name, read in files:
+        result.files += 1
+        problem = _count_file(name, read, result, keys, services)
+        if problem:
+            result.bad_files.append(BadFile(name, problem))
+    return result
+
+
+def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int) -> Measurement:
+    result = Measurement(source=source)
+    pending: deque = deque()
+    with ProcessPoolExecutor(workers) as pool:
+        files = iter(files)
+        while batch := list(islice(files, BATCH_FILES)):
+            pending.append(pool.submit(measure_files, batch, source, keys))
+            if len(pending) > 2 * workers:  # a few batches in flight, never the whole listing
+                result.merge(pending.popleft().result())
+        while pending:
+            result.merge(pending.popleft().result())
+    return result
+
+
+def _count_file(name, read: Reader, result: Measurement, keys, services) -> str | None:
+    """Add one file's KMS events to `result`; return why the file is bad, or None."""
+    try:
+        data = read()
+    except ClientError as exc:
+        return f"cannot read: {exc.response['Error']['Code']}"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    try:
+        raw = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+        return f"not a complete gzip file: {exc}"
+    if KMS_NEEDLE not in raw:
+        # No KMS event can be in it; check its shape without paying for a parse.
+        body = raw.strip()
+        if not (body.startswith(b"{") and body.endswith(b"}")):
+            return "not valid JSON: not one whole JSON object (truncated?)"
+        return None if b'"Records"' in body else "not a CloudTrail log file (no Records)"
+    try:
+        document = loads(raw)
+    except ValueError as exc:
+        return f"not valid JSON: {exc}"
+    records = document.get("Records") if isinstance(document, dict) else None
+    if not isinstance(records, list):
+        return "not a CloudTrail log file (no Records)"
+    try:
+        count_records(records, result, keys, services)
+    except RecordShapeError as exc:
+        return str(exc)
+    return None

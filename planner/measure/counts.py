@@ -1,0 +1,99 @@
+"""What a measurement counted, and its scaling from the window it covers to one month."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from pricing.costs import REQUEST_CLASSES
+
+# Days in the month the usage file speaks of: 365 / 12 = 30.42, rounded to one decimal as
+# AWS's own monthly estimates do. Counts over W days are scaled by MONTH_DAYS / W.
+MONTH_DAYS = Decimal("30.4")
+
+
+@dataclass
+class BadFile:
+    name: str
+    reason: str
+
+
+@dataclass
+class Measurement:
+    """Counts of KMS requests, raw (not yet scaled to a month)."""
+
+    source: str
+    files: int = 0
+    events: int = 0  # KMS events read (every eventSource kms.amazonaws.com record)
+    not_billed: int = 0  # KMS events that are not requests (AwsServiceEvent)
+    unattributed: int = 0  # billed requests that name no key (ListKeys, CreateKey, ...)
+    bad_files: list[BadFile] = field(default_factory=list)
+    # (key ARN, request class, calling service) -> requests
+    requests: Counter = field(default_factory=Counter)
+    first_event: str | None = None  # eventTime, ISO 8601
+    last_event: str | None = None
+
+    def saw_time(self, first: str, last: str) -> None:
+        if self.first_event is None or first < self.first_event:
+            self.first_event = first
+        if self.last_event is None or last > self.last_event:
+            self.last_event = last
+
+    def merge(self, other: Measurement) -> None:
+        """Add the counts of `other` (a part of the same source, counted elsewhere)."""
+        self.files += other.files
+        self.events += other.events
+        self.not_billed += other.not_billed
+        self.unattributed += other.unattributed
+        self.bad_files.extend(other.bad_files)
+        self.requests.update(other.requests)
+        if other.first_event is not None and other.last_event is not None:
+            self.saw_time(other.first_event, other.last_event)
+
+    def window_dates(self) -> tuple[date, date] | None:
+        """The calendar days (UTC) the events cover, first and last, or None if no events."""
+        if self.first_event is None or self.last_event is None:
+            return None
+        first = datetime.fromisoformat(self.first_event).date()
+        last = datetime.fromisoformat(self.last_event).date()
+        return first, last
+
+    def window_days(self) -> int | None:
+        """Whole days covered, both ends counted: logs for 1 to 31 October are 31 days."""
+        dates = self.window_dates()
+        return None if dates is None else (dates[1] - dates[0]).days + 1
+
+    def window(self) -> str | None:
+        dates = self.window_dates()
+        return None if dates is None else f"{dates[0].isoformat()}/{dates[1].isoformat()}"
+
+    def monthly_keys(self) -> dict[str, dict[str, dict[str, int]]]:
+        """key ARN -> {"requests": class -> monthly count, "by_service": service -> count}."""
+        days = self.window_days()
+        if days is None:
+            return {}
+        by_class: dict[str, Counter] = {}
+        by_service: dict[str, Counter] = {}
+        for (key, request_class, service), count in self.requests.items():
+            by_class.setdefault(key, Counter())[request_class] += count
+            by_service.setdefault(key, Counter())[service] += count
+        return {
+            key: {
+                "requests": {name: monthly(by_class[key][name], days) for name in REQUEST_CLASSES},
+                "by_service": {
+                    service: monthly(count, days)
+                    for service, count in sorted(by_service[key].items())
+                },
+            }
+            for key in sorted(by_class)
+        }
+
+
+def monthly(count: int, days: int | Decimal) -> int:
+    """`count` seen over `days` days, scaled to MONTH_DAYS and rounded half up."""
+    if days <= 0:
+        raise ValueError(f"a window of {days} days cannot be scaled to a month")
+    scaled = Decimal(count) * MONTH_DAYS / Decimal(days)
+    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,0 +1,107 @@
+"""CloudTrail records -> counts by (key ARN, request class, calling service): the hot loop.
+
+Per file, each KMS record is reduced to a tuple of the few fields that decide its key, class
+and caller, and the tuples are counted; the rules in classify.py then run once per distinct
+tuple, not once per record. This keeps the per-record work to dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from planner.measure.classify import OTHER_SERVICE, calling_service, request_class
+from planner.measure.counts import Measurement
+from planner.measure.keyspecs import KeyDirectory
+
+try:  # orjson parses CloudTrail files several times faster than the standard library
+    from orjson import loads
+except ImportError:  # pragma: no cover - the standard library is the fallback
+    from json import loads
+
+__all__ = ["count_records", "loads"]
+
+KMS_SOURCE = "kms.amazonaws.com"
+KEY_TYPE = "AWS::KMS::Key"
+SERVICE_EVENT = "AwsServiceEvent"  # KMS acting on its own (rotation, deletion): no request
+
+
+class RecordShapeError(ValueError):
+    """A record whose fields have types CloudTrail never writes."""
+
+
+def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts: dict) -> None:
+    """Add the KMS events among one file's `records` to `result`, all or nothing.
+
+    `hosts` memoizes the service each (invokedBy, sourceIPAddress, userAgent) names.
+    Raises RecordShapeError (and adds nothing) if a record cannot be read.
+    """
+    seen: Counter = Counter()
+    first = last = None
+    try:
+        for record in records:
+            if record.get("eventSource") != KMS_SOURCE:
+                continue
+            when = record.get("eventTime")
+            if type(when) is str:
+                if first is None or when < first:
+                    first = when
+                if last is None or when > last:
+                    last = when
+            seen[_features(record, hosts)] += 1
+    except (AttributeError, TypeError) as exc:  # not a dict, or an unhashable field value
+        raise RecordShapeError(f"a record of unexpected shape: {exc}") from None
+    if first is not None:
+        result.saw_time(first, last)
+    for features, count in seen.items():
+        _add(result, keys, features, count)
+
+
+def _features(record: dict, hosts: dict) -> tuple:
+    """(eventType, eventName, key ARN or None, keyId, account, region, keyPairSpec,
+    algorithm, service)."""
+    params = record.get("requestParameters") or {}
+    arn = None
+    resources = record.get("resources")
+    if resources:
+        for resource in resources:
+            if resource.get("type") == KEY_TYPE:
+                arn = resource.get("ARN")
+                break
+    identity = record.get("userIdentity") or {}
+    caller = (identity.get("invokedBy"), record.get("sourceIPAddress"), record.get("userAgent"))
+    service = hosts.get(caller)
+    if service is None:
+        if len(hosts) > 10_000:  # user agents vary; keep the memo bounded
+            hosts.clear()
+        service = hosts[caller] = calling_service(" ".join(str(part) for part in caller))
+    if service == OTHER_SERVICE:
+        service = calling_service("", params.get("encryptionContext"))
+    return (
+        record.get("eventType"), record.get("eventName"), arn,
+        None if arn else params.get("keyId"),
+        None if arn else record.get("recipientAccountId"),
+        None if arn else record.get("awsRegion"),
+        params.get("keyPairSpec"),
+        params.get("encryptionAlgorithm") or params.get("signingAlgorithm"),
+        service,
+    )
+
+
+def _add(result: Measurement, keys: KeyDirectory, features: tuple, count: int) -> None:
+    event_type, name, arn, key_id, account, region, pair_spec, algorithm, service = features
+    result.events += count
+    if event_type == SERVICE_EVENT:
+        result.not_billed += count
+        return
+    if not isinstance(arn, str) or not arn:
+        arn = keys.resolve(key_id, account, region)
+    if arn is None:
+        result.unattributed += count  # ListKeys, CreateKey, ... or a key we cannot name
+        return
+    request = request_class(_text(name), keys.spec(arn), _text(pair_spec) or None,
+                            _text(algorithm) or None)
+    result.requests[(arn, request, service)] += count
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,83 @@
+"""One measurement run: CloudTrail (files or Athena), optionally CloudWatch, into a usage file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from planner.errors import InputError
+from planner.inventory import load_inventory
+from planner.measure.athena import measure_athena
+from planner.measure.cloudtrail import local_files, measure_files, s3_files
+from planner.measure.cloudwatch import BucketNotMeasured, BucketRequests, bucket_request_metrics
+from planner.measure.counts import Measurement
+from planner.measure.keyspecs import KeyDirectory
+from planner.measure.usage_file import usage_document, write_usage
+
+# CloudWatch without a CloudTrail window: the last 30 whole days before today (UTC).
+DEFAULT_METRIC_DAYS = 30
+
+ClientFactory = Callable[..., object]  # (service_name, region_name=None) -> boto3 client
+
+
+@dataclass
+class MeasureRequest:
+    out: Path
+    cloudtrail: str | None = None
+    athena_table: str | None = None
+    workgroup: str | None = None
+    since: str | None = None
+    until: str | None = None
+    cloudwatch: bool = False
+    inventory: Path | None = None
+    workers: int = 1  # processes counting a local folder
+
+
+@dataclass
+class MeasureResult:
+    measurement: Measurement
+    buckets: list[BucketRequests] = field(default_factory=list)
+    buckets_not_measured: list[BucketNotMeasured] = field(default_factory=list)
+
+
+def check_request(request: MeasureRequest) -> None:
+    if bool(request.cloudtrail) == bool(request.athena_table):
+        raise InputError("usage measure: give one of --cloudtrail PATH or --athena DATABASE.TABLE")
+    if request.athena_table and not request.workgroup:
+        raise InputError("usage measure: --athena needs --workgroup WORKGROUP")
+    if (request.since or request.until) and not request.athena_table:
+        raise InputError("usage measure: --since/--until apply to --athena only")
+
+
+def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult:
+    """Measure, write the usage file atomically, and return what was counted."""
+    check_request(request)
+    keys = KeyDirectory(load_inventory(request.inventory) if request.inventory else None)
+    if request.athena_table:
+        measurement = measure_athena(client("athena"), request.athena_table, request.workgroup,
+                                     keys, request.since, request.until)
+    else:
+        path = request.cloudtrail
+        if path.startswith("s3://"):
+            files = s3_files(client("s3"), path)
+        else:
+            files = local_files(Path(path))
+        workers = 1 if path.startswith("s3://") else request.workers
+        measurement = measure_files(files, f"CloudTrail {path}", keys, workers)
+        if measurement.files == 0:
+            raise InputError(f"{path}: no CloudTrail log files (*.json.gz) found")
+    result = MeasureResult(measurement)
+    if request.cloudwatch:
+        first, last = measurement.window_dates() or _recent_days()
+        result.buckets, result.buckets_not_measured = bucket_request_metrics(
+            client("s3"), lambda region: client("cloudwatch", region_name=region), first, last
+        )
+    write_usage(usage_document(measurement, result.buckets), request.out)
+    return result
+
+
+def _recent_days() -> tuple[date, date]:
+    last = datetime.now(UTC).date() - timedelta(days=1)
+    return last - timedelta(days=DEFAULT_METRIC_DAYS - 1), last

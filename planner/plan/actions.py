@@ -1,0 +1,53 @@
+"""The remediation catalogue: what each action does, whether it stops anything, what it clears.
+
+Paths follow ../shared/reference/services-and-kms.md; controls are AWS Security Hub controls
+and AWS Config managed rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    summary: str
+    downtime: str  # "none", or what stops
+    controls: tuple[str, ...] = ()
+
+
+ACTIONS = {a.name: a for a in (
+    Action("keep", "Already at target: nothing to do.", "none"),
+    Action("investigate", "Encryption could not be read: fix access and scan again.", "unknown"),
+    Action("restore-key", "The resource's key is disabled or pending deletion: cancel the "
+           "deletion or re-enable the key now, or the data becomes unreadable.", "none",
+           ("KMS.3",)),
+    Action("s3-set-default-sse-kms", "Set the bucket's default encryption to SSE-KMS with the "
+           "target key (bucket key on); re-encrypt existing objects with an S3 Batch "
+           "Operations copy.", "none", ("S3.17", "s3-default-encryption-kms")),
+    Action("s3-set-default-sse-s3", "Set the bucket's default encryption to SSE-S3.", "none"),
+    Action("ebs-copy-and-swap", "Snapshot the volume, create an encrypted volume from it with "
+           "the target key, stop the instance, swap the volumes, start it.",
+           "instance stop while the volumes are swapped", ("EC2.3", "encrypted-volumes")),
+    Action("ebs-snapshot-copy", "Copy the snapshot encrypted with the target key (a full, "
+           "non-incremental copy), then delete the original.", "none"),
+    Action("ebs-enable-default-encryption", "Turn on EBS encryption by default in the region "
+           "and set its default key to the target key; existing volumes are not changed.",
+           "none", ("EC2.7", "ec2-ebs-encryption-by-default")),
+    Action("rds-snapshot-copy-restore", "Snapshot the instance, copy the snapshot with the "
+           "target key, restore a new instance from the copy, cut over, retire the old one.",
+           "writes stop from the final snapshot until cut-over",
+           ("RDS.3", "rds-storage-encrypted")),
+    Action("aurora-restore-encrypted", "Snapshot the cluster and restore it into a new cluster "
+           "encrypted with the target key, cut over, retire the old one.",
+           "writes stop from the final snapshot until cut-over", ("RDS.27",)),
+    Action("covered-by-cluster", "An Aurora member instance: its cluster's action covers it.",
+           "with its cluster"),
+    Action("rds-snapshot-copy", "Copy the DB snapshot with the target key, then delete the "
+           "original.", "none", ("RDS.4",)),
+    Action("expires-with-source", "An automated snapshot: it ages out once its source is "
+           "re-created encrypted; nothing to do.", "none"),
+    Action("dynamodb-update-sse", "Switch the table's encryption key in place "
+           "(UpdateTable SSESpecification).", "none", ("dynamodb-table-encrypted-kms",)),
+)}

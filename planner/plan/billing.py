@@ -1,0 +1,70 @@
+"""KMS request charges: the free tier once per billing scope, shared out, then priced per key.
+
+Each request source (a resource's requests on its key, or measured requests of a key that no
+scanned resource accounts for) is a part of its billing scope. `share_free_tier` gives each
+part its share of the scope's allowance in whole requests, so resources, keys and totals add
+up exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from planner.plan.model import KeyPlan, RequestRow, ResourcePlan
+from pricing import PriceBook, request_cost_lines, share_free_tier
+from pricing.costs import REQUEST_CLASSES, REQUESTS_PER_UNIT
+
+ZERO = Decimal(0)
+
+
+def scope_of(account: str, billing_scope: str) -> str:
+    return "organization" if billing_scope == "organization" else account
+
+
+class Source:
+    """Requests of one class on one key, owned by a resource plan or by the key itself."""
+
+    __slots__ = ("key", "request_class", "requests", "owner", "origin")
+
+    def __init__(self, key: KeyPlan, request_class: str, requests: int,
+                 owner: ResourcePlan | None, origin: str):
+        self.key, self.request_class, self.requests = key, request_class, requests
+        self.owner, self.origin = owner, origin
+
+
+def price_requests(book: PriceBook, phase: str, sources: list[Source], billing_scope: str
+                   ) -> tuple[list[RequestRow], int]:
+    """Request rows per (key, class) for one phase, and the free requests applied in total."""
+    by_scope: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        if source.requests:
+            by_scope[scope_of(source.key.account, billing_scope)].append(source)
+    applied = 0
+    grouped: dict[tuple, list] = {}
+    for scope, members in by_scope.items():
+        share = share_free_tier(book, [{s.request_class: s.requests} for s in members])
+        applied += share.applied
+        for source, free in zip(members, share.per_part, strict=True):
+            waived = free.get(source.request_class, 0)
+            if source.owner is not None:
+                entry = REQUEST_CLASSES[source.request_class][0]
+                price = book.entry(entry, source.key.region or None)
+                cost = Decimal(source.requests - waived) / REQUESTS_PER_UNIT * price.value
+                if phase == "now":
+                    source.owner.request_cost_now, source.owner.free_now = cost, waived
+                else:
+                    source.owner.request_cost_after, source.owner.free_after = cost, waived
+            group = grouped.setdefault(
+                (scope, source.key.ref, source.request_class), [source.key, 0, 0, set()])
+            group[1] += source.requests
+            group[2] += waived
+            group[3].add(source.origin)
+    rows = []
+    for (scope, ref, request_class), (key, requests, free, origins) in grouped.items():
+        [line] = request_cost_lines(book, {request_class: requests}, {request_class: free},
+                                    key.region or None)
+        rows.append(RequestRow(phase, scope, ref, key.account, key.region, request_class,
+                               requests, free, line, "; ".join(sorted(origins))))
+    rows.sort(key=lambda r: (r.scope, r.account, r.region, r.key_ref, r.request_class))
+    return rows, applied

@@ -1,0 +1,124 @@
+"""Build a plan from an inventory: inventory + settings + usage + price book -> Plan."""
+
+from __future__ import annotations
+
+from planner.errors import InputError
+from planner.inventory import Inventory, Resource
+from planner.plan.actions import ACTIONS
+from planner.plan.billing import Source, price_requests
+from planner.plan.forecast import forecast
+from planner.plan.keys import is_aws_managed, key_plans, scan_time
+from planner.plan.model import Plan, PlanSettings, ResourcePlan
+from planner.plan.requests import spread
+from planner.plan.resources import ResourcePlanner
+from planner.usage import Usage
+from pricing import PriceBook
+
+ESTIMATED = "estimated from usage figures"
+
+
+def _check(settings: PlanSettings, usage: Usage, inventory: Inventory, book: PriceBook) -> None:
+    unknown = set(usage.parameter("labour_hours")) - set(ACTIONS)
+    if unknown:
+        raise InputError(f"{usage.path}: parameters.labour_hours.{sorted(unknown)[0]}: "
+                         f"unknown action; use one of {', '.join(ACTIONS)}")
+    for region in inventory.regions:
+        book.entry("key_month", region)  # a region the price book lacks is bad input
+
+
+def _region_settings(inventory: Inventory) -> list[Resource]:
+    """EBS encryption-by-default settings as plannable rows (one per account and region)."""
+    rows = []
+    for s in inventory.settings:
+        if s.ebs_encryption_by_default is None:
+            encryption = "unknown"
+        elif not s.ebs_encryption_by_default:
+            encryption = "none"
+        else:
+            managed = s.ebs_default_key_arn is None or "alias/aws/ebs" in s.ebs_default_key_arn
+            encryption = "aws-managed" if managed else "customer-managed"
+        rows.append(Resource(
+            account=s.account, region=s.region, service="ebs", resource_type="account-setting",
+            resource_id=f"ebs-encryption-by-default/{s.account}/{s.region}",
+            arn=f"arn:aws:ec2:{s.region}:{s.account}:ebs-encryption-by-default",
+            name="EBS encryption by default", encryption=encryption,
+            kms_key_arn=s.ebs_default_key_arn if encryption != "none" else None,
+        ))
+    return rows
+
+
+def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
+                      phase: str) -> list[Source]:
+    """Request sources for one phase; measured key totals replace estimates on their key."""
+    sources = []
+    by_key: dict[str, list[ResourcePlan]] = {}
+    for plan in plans:
+        ref = plan.key_now if phase == "now" else plan.key_after
+        requests = plan.requests_now if phase == "now" else plan.requests_after
+        if ref is None:
+            continue
+        measurement = usage.keys.get(plan.key_now) if plan.key_now else None
+        if measurement is not None:
+            by_key.setdefault(plan.key_now, []).append(plan)
+        elif requests:
+            sources.append(Source(keys[ref], "symmetric", requests, plan, ESTIMATED))
+    for arn, measurement in usage.keys.items():
+        if arn not in keys:
+            continue
+        members = by_key.get(arn, [])
+        measured_symmetric = measurement.requests.get("symmetric", 0)
+        # Spread the measured total over the key's resources by their estimates; a phase's
+        # request count keeps the ratio the estimate had between now and after.
+        shares = spread(measured_symmetric, [p.requests_now for p in members])
+        for plan, share in zip(members, shares, strict=True):
+            ref = plan.key_now if phase == "now" else plan.key_after
+            if phase == "after" and plan.requests_now:
+                share = share * plan.requests_after // plan.requests_now
+            elif phase == "after":
+                share = plan.requests_after
+            if ref is not None and share:
+                sources.append(Source(keys[ref], "symmetric", share, plan, measurement.label))
+        leftovers = dict(measurement.requests)
+        if members:
+            leftovers.pop("symmetric", None)
+        for request_class, count in leftovers.items():
+            kept = phase == "now" or keys[arn].lines_after or keys[arn].manager != "CUSTOMER"
+            if count and kept:
+                sources.append(Source(keys[arn], request_class, count, None, measurement.label))
+    return sources
+
+
+def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
+               book: PriceBook) -> Plan:
+    _check(settings, usage, inventory, book)
+    keys_by_arn = {k.arn: k for k in inventory.keys}
+    aliases = {(k.account, k.region, alias): k.arn
+               for k in inventory.keys if is_aws_managed(k) for alias in k.aliases}
+    planner = ResourcePlanner(settings, book, usage, keys_by_arn, aliases)
+    # Clusters first, so that their member instances can follow them.
+    order = sorted(range(len(inventory.resources)),
+                   key=lambda i: inventory.resources[i].resource_type != "db-cluster")
+    planned: list[ResourcePlan | None] = [None] * len(inventory.resources)
+    for i in order:
+        planned[i] = planner.plan(inventory.resources[i])
+    resources: list[ResourcePlan] = planned  # type: ignore[assignment]
+    region_actions = [planner.plan(row) for row in _region_settings(inventory)]
+    everything = resources + region_actions
+    keys = key_plans(inventory, book, everything, settings.rotation)
+    rows_now, free_now = price_requests(
+        book, "now", _measured_sources(everything, keys, usage, "now"), settings.billing_scope)
+    rows_after, free_after = price_requests(
+        book, "after", _measured_sources(everything, keys, usage, "after"),
+        settings.billing_scope)
+    key_list = sorted(keys.values(), key=lambda k: (k.account, k.region, k.status, k.label))
+    plan = Plan(
+        settings=settings, inventory=inventory, book=book, usage_echo=usage.echo(),
+        usage_path=usage.path, resources=resources, keys=key_list,
+        requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
+        free_tier_after=free_after, region_actions=region_actions,
+    )
+    plan.forecast = forecast(book, key_list, plan.request_cost("now"),
+                             plan.request_cost("after"), plan.one_time, scan_time(inventory),
+                             settings.forecast_months)
+    return plan
+

@@ -1,0 +1,155 @@
+"""What a plan is made of. Everything a report shows is here; reports compute nothing new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from planner.inventory import Inventory, Resource
+from pricing import CostLine, PriceBook
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    target: str = "customer-managed"  # encrypted | aws-managed | customer-managed
+    service_targets: tuple[tuple[str, str], ...] = ()  # per-service overrides
+    key_strategy: str = "account-region"  # account-region | service | resource | tag:KEY
+    rotation: bool = True  # new keys rotate yearly
+    bucket_keys: bool = True  # remediated buckets get S3 bucket keys
+    reencrypt_objects: bool = True  # S3 Batch Operations copy of existing objects
+    billing_scope: str = "account"  # account | organization
+    forecast_months: int = 36
+
+    def target_for(self, service: str) -> str:
+        return dict(self.service_targets).get(service, self.target)
+
+
+@dataclass(slots=True)
+class ResourcePlan:
+    resource: Resource
+    target: str
+    action: str
+    state_after: str
+    key_now: str | None  # key ARN (or None: no KMS key)
+    key_after: str | None  # key ARN, or a proposed key's id (kmsplan:new:...)
+    bucket_key_after: bool | None
+    at_risk: bool
+    requests_now: int  # symmetric KMS requests a month
+    requests_after: int
+    one_time: list[CostLine]  # remediation
+    sources: dict[str, str]  # figure name -> "measured: ...", "usage file", "default", ...
+    figures: dict[str, int]  # the usage figures behind the request estimates
+    request_cost_now: Decimal = ZERO  # after this resource's share of the free tier
+    request_cost_after: Decimal = ZERO
+    free_now: int = 0
+    free_after: int = 0
+
+    @property
+    def one_time_cost(self) -> Decimal:
+        return sum((line.cost for line in self.one_time), ZERO)
+
+
+@dataclass(slots=True)
+class KeyPlan:
+    ref: str  # key ARN, or kmsplan:new:<account>:<region>:<label> for a proposed key
+    account: str
+    region: str
+    label: str  # first alias, or the proposed alias
+    status: str  # existing | proposed
+    manager: str  # CUSTOMER | AWS
+    state: str
+    spec: str
+    rotation: bool
+    rotations_now: int  # rotations so far (existing keys)
+    age_days: int | None
+    resources_now: int = 0
+    resources_after: int = 0
+    lines_now: list[CostLine] = field(default_factory=list)  # key-months and rotations
+    lines_after: list[CostLine] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RequestRow:
+    """KMS requests of one key and class in one phase, after its share of the free tier."""
+
+    phase: str  # now | after
+    scope: str  # billing scope: an account id, or "organization"
+    key_ref: str
+    account: str
+    region: str
+    request_class: str
+    requests: int
+    free: int
+    line: CostLine  # billed quantity (10k requests) at the key's region's price
+    source: str  # estimated (from what), or measured
+
+
+@dataclass(slots=True)
+class ForecastMonth:
+    month: int  # 1 = the first month after the scan
+    label: str  # YYYY-MM
+    keys_now: Decimal
+    requests_now: Decimal
+    keys_after: Decimal
+    requests_after: Decimal
+    one_time: Decimal
+
+    @property
+    def now(self) -> Decimal:
+        return self.keys_now + self.requests_now
+
+    @property
+    def after(self) -> Decimal:
+        return self.keys_after + self.requests_after + self.one_time
+
+
+@dataclass
+class Plan:
+    settings: PlanSettings
+    inventory: Inventory
+    book: PriceBook
+    usage_echo: list[tuple[str, str, str, str]]
+    usage_path: str | None
+    resources: list[ResourcePlan]
+    keys: list[KeyPlan]
+    requests: list[RequestRow]
+    forecast: list[ForecastMonth]
+    free_tier_now: int
+    free_tier_after: int
+    region_actions: list[ResourcePlan] = field(default_factory=list)  # EBS default encryption
+
+    @property
+    def all_actions(self) -> list[ResourcePlan]:
+        return self.resources + self.region_actions
+
+    def key_cost(self, phase: str) -> Decimal:
+        attr = "lines_now" if phase == "now" else "lines_after"
+        return sum((line.cost for key in self.keys for line in getattr(key, attr)), ZERO)
+
+    def request_cost(self, phase: str) -> Decimal:
+        return sum((row.line.cost for row in self.requests if row.phase == phase), ZERO)
+
+    @property
+    def monthly_now(self) -> Decimal:
+        return self.key_cost("now") + self.request_cost("now")
+
+    @property
+    def monthly_after(self) -> Decimal:
+        return self.key_cost("after") + self.request_cost("after")
+
+    @property
+    def one_time(self) -> Decimal:
+        return sum((r.one_time_cost for r in self.all_actions), ZERO)
+
+    @property
+    def new_keys(self) -> int:
+        return sum(1 for key in self.keys if key.status == "proposed")
+
+    @property
+    def at_risk(self) -> list[ResourcePlan]:
+        return [r for r in self.resources if r.at_risk]
+
+    def year_total(self, years: int) -> Decimal:
+        return sum((m.after for m in self.forecast[: 12 * years]), ZERO)

@@ -1,0 +1,127 @@
+"""`prices refresh`: a new price book whose KMS prices come from the AWS Price List API.
+
+It starts from a base book (the bundled one, or the caller's) and changes only what the Price
+List carries: key_month and the request entries that have a `usage_type_suffix`. The first
+region asked for sets each entry's price; another region whose listed price differs gets a
+region override. Base regions that were not refreshed keep the prices they had (pinned as an
+override when the entry's price moved). Everything the API does not carry (rotation surcharge
+and cap, free tier, hours a month, storage and S3) is the base book's, unchanged. The result is
+checked like any price book before it is returned; the caller writes it and a person reviews
+the diff.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from pricing.book import PriceBook, PriceBookError, parse_price_book, read_price_book_data
+from pricing.pricelist import KEY_ENTRY, SERVICE_CODE, ListedPrice, region_prices
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class RefreshedBook:
+    data: dict
+    text: str  # the YAML to write
+    notes: list[str]  # what a reviewer should know, e.g. an entry a region does not list
+
+
+def refresh_price_book(client, regions: Sequence[str], today: dt.date,
+                       base: str | Path | None = None) -> RefreshedBook:
+    """Read `regions` from the Price List through `client` and merge them into `base`."""
+    if not regions:
+        raise PriceBookError("--regions: name at least one region")
+    raw, label = read_price_book_data(base)
+    base_book = parse_price_book(raw, label)
+    suffixes = {name: entry.usage_type_suffix for name, entry in base_book.entries.items()
+                if entry.usage_type_suffix}
+    listed = {region: region_prices(client, region, suffixes) for region in regions}
+    data, notes = merge(raw, base_book, listed, [KEY_ENTRY, *suffixes], today.isoformat())
+    header = (
+        f"Written by `kmsplan prices refresh` on {today.isoformat()} from the AWS Price List API\n"
+        f"(ServiceCode {SERVICE_CODE}, regions {', '.join(regions)}), starting from {label}.\n"
+        "KMS key and request prices come from the API; every other entry is the base book's.\n"
+        "Review the diff against the base book before you use it."
+    )
+    text = dump_price_book(data, header)
+    parse_price_book(yaml.safe_load(text), "the refreshed price book")  # it must load back
+    return RefreshedBook(data, text, notes)
+
+
+def merge(raw: dict, base: PriceBook, listed: Mapping[str, Mapping[str, ListedPrice]],
+          names: Sequence[str], today: str) -> tuple[dict, list[str]]:
+    """The base book's data with the listed prices of `names` merged in, and review notes."""
+    data = copy.deepcopy(raw)
+    data["read_on"] = today
+    regions = {region: dict(over or {}) for region, over in data["regions"].items()}
+    for region in listed:
+        regions.setdefault(region, {})
+    data["regions"] = regions
+    home = next(iter(listed))
+    notes = []
+    for name in names:
+        entry, home_price = data["entries"][name], listed[home].get(name)
+        default = base.value(name)
+        if home_price is not None:
+            default = home_price.value
+            entry.update(price=price_text(default), source=home_price.source, read_on=today,
+                         effective_from=home_price.effective_from)
+            entry.pop("unconfirmed", None)
+        for region, overrides in regions.items():
+            price = listed.get(region, {}).get(name)
+            if price is not None:
+                value = price.value
+                override = {"price": price_text(value), "source": price.source, "read_on": today}
+            else:
+                if region in listed:
+                    notes.append(f"{region}: {name} is not in the Price List; kept the base price")
+                old = base.entry(name, region if region in base.region_overrides else None)
+                if region not in listed and name in overrides and old.value != default:
+                    continue  # an override the refresh did not touch stays as written
+                value = old.value
+                override = {"price": str(old.value), "source": old.source, "read_on": old.read_on}
+            if value == default:
+                overrides.pop(name, None)
+            else:
+                overrides[name] = override
+    return data, notes
+
+
+def price_text(value: Decimal) -> str:
+    """A price as the book writes it: no exponent, at least cents ("0.03", "12.00", "0.0004")."""
+    value = value.normalize()
+    if value.as_tuple().exponent > -2:
+        value = value.quantize(CENT)
+    return f"{value:f}"
+
+
+class _BookDumper(yaml.SafeDumper):
+    """Quote strings that would otherwise read back as numbers or dates; short lists inline."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    plain = dumper.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else '"')
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+_BookDumper.add_representer(str, _represent_str)
+_BookDumper.add_representer(list, _represent_list)
+
+
+def dump_price_book(data: dict, header: str) -> str:
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    body = yaml.dump(data, Dumper=_BookDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=4096)
+    return comment + body

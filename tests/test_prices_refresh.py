@@ -1,0 +1,258 @@
+"""`kmsplan prices refresh` against botocore's Stubber (the local emulator has no Price List API).
+
+GetProducts responses are shaped like the real ones: PriceList is a list of JSON strings, each a
+product with attributes (usagetype, regionCode) and OnDemand terms whose price dimension gives
+the USD price per unit: per key-month for "Encryption Key"/"Keys", per request for "Requests".
+"""
+
+import datetime as dt
+import json
+import zlib
+from decimal import Decimal as D
+
+import boto3
+import pytest
+import yaml
+from botocore.stub import Stubber
+
+from planner.cli import main
+from planner.cli import prices as prices_cmd
+from pricing import load_price_book
+from pricing.pricelist import PriceListError, UnlistedRegionError
+from pricing.refresh import refresh_price_book
+from tests.test_pricing_book import bundled_data
+
+TODAY = dt.date(2026, 11, 28)
+KEY = ("Encryption Key", "Keys")
+REQ = ("API Request", "Requests")
+
+
+def product(usage_type, region, kind, usd, effective="2024-04-01T00:00:00Z"):
+    family, unit = kind
+    sku = f"SKU{zlib.crc32(f'{usage_type}{region}'.encode()):010d}"
+    attributes = {"servicecode": "awskms", "usagetype": usage_type, "operation": "",
+                  "servicename": "AWS Key Management Service"}
+    if region:
+        attributes |= {"regionCode": region, "locationType": "AWS Region"}
+    else:
+        attributes |= {"location": "Any"}
+    term = f"{sku}.JRTCKXETXF"
+    return json.dumps({
+        "product": {"productFamily": family, "attributes": attributes, "sku": sku},
+        "serviceCode": "awskms",
+        "terms": {"OnDemand": {term: {
+            "priceDimensions": {f"{term}.6YS6EN2CT7": {
+                "unit": unit, "beginRange": "0", "endRange": "Inf", "appliesTo": [],
+                "rateCode": f"{term}.6YS6EN2CT7", "description": f"{usage_type}",
+                "pricePerUnit": {"USD": usd},
+            }},
+            "sku": sku, "effectiveDate": effective, "offerTermCode": "JRTCKXETXF",
+            "termAttributes": {},
+        }}},
+        "version": "20240401000000",
+        "publicationDate": "2024-04-01T00:00:00Z",
+    })
+
+
+# us-east-1 over two pages, with both prefixes (USE1- and us-east-1-), the $12 RSA
+# GenerateDataKeyPair SKU (which contains "-KMS-Requests") and the global free-tier SKU.
+US_EAST_1 = [
+    [
+        product("USE1-KMS-Keys", "us-east-1", KEY, "1.0000000000"),
+        product("us-east-1-KMS-Requests", "us-east-1", REQ, "0.0000030000"),
+        product("us-east-1-KMS-Requests-GenerateDatakeyPair-RSA", "us-east-1", REQ,
+                "0.0012000000"),
+        product("Global-KMS-Requests", None, REQ, "0.0000000000"),
+    ],
+    [
+        product("USE1-KMS-Requests", "us-east-1", REQ, "0.0000030000"),
+        product("us-east-1-KMS-Requests-Asymmetric", "us-east-1", REQ, "0.0000150000"),
+        product("us-east-1-KMS-Requests-Asymmetric-RSA_2048", "us-east-1", REQ, "0.0000030000"),
+        product("us-east-1-KMS-Requests-GenerateDatakeyPair-ECC", "us-east-1", REQ,
+                "0.0000100000"),
+    ],
+]
+# eu-west-1: asymmetric requests cost more, and no RSA GenerateDataKeyPair SKU is listed.
+EU_WEST_1 = [[
+    product("EUW1-KMS-Keys", "eu-west-1", KEY, "1.0000000000"),
+    product("EUW1-KMS-Requests", "eu-west-1", REQ, "0.0000030000"),
+    product("EUW1-KMS-Requests-Asymmetric", "eu-west-1", REQ, "0.0000180000"),
+    product("EUW1-KMS-Requests-Asymmetric-RSA_2048", "eu-west-1", REQ, "0.0000030000"),
+    product("EUW1-KMS-Requests-GenerateDatakeyPair-ECC", "eu-west-1", REQ, "0.0000100000"),
+]]
+
+
+def params(region, token=None):
+    expected = {
+        "ServiceCode": "awskms",
+        "FormatVersion": "aws_v1",
+        "Filters": [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}],
+    }
+    return expected | ({"NextToken": token} if token else {})
+
+
+def stub(pages_by_region):
+    client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+    stubber = Stubber(client)
+    for region, pages in pages_by_region.items():
+        for number, page in enumerate(pages):
+            response = {"FormatVersion": "aws_v1", "PriceList": page}
+            if number + 1 < len(pages):
+                response["NextToken"] = f"{region}-page-{number + 2}"
+            token = f"{region}-page-{number + 1}" if number else None
+            stubber.add_response("get_products", response, params(region, token))
+    stubber.activate()
+    return client, stubber
+
+
+def refreshed_book(tmp_path, pages_by_region, base=None):
+    client, stubber = stub(pages_by_region)
+    refreshed = refresh_price_book(client, list(pages_by_region), TODAY, base)
+    stubber.assert_no_pending_responses()  # every page of every region was read
+    path = tmp_path / "refreshed.yaml"
+    path.write_text(refreshed.text)
+    return load_price_book(path), refreshed
+
+
+def test_prices_by_exact_suffix_per_10k(tmp_path):
+    book, _ = refreshed_book(tmp_path, {"us-east-1": US_EAST_1, "eu-west-1": EU_WEST_1})
+    # Per request x 10,000: 0.000003 -> 0.03, 0.000015 -> 0.15, 0.00001 -> 0.10, 0.0012 -> 12.
+    assert {name: str(book.value(name)) for name in (
+        "key_month", "requests_symmetric", "requests_asymmetric", "requests_asymmetric_rsa2048",
+        "requests_gdkp_ecc", "requests_gdkp_rsa")} == {
+        "key_month": "1.00", "requests_symmetric": "0.03", "requests_asymmetric": "0.15",
+        "requests_asymmetric_rsa2048": "0.03", "requests_gdkp_ecc": "0.10",
+        "requests_gdkp_rsa": "12.00"}
+
+
+def test_provenance_of_refreshed_entries(tmp_path):
+    book, _ = refreshed_book(tmp_path, {"us-east-1": US_EAST_1, "eu-west-1": EU_WEST_1})
+    assert book.read_on == "2026-11-28"
+    symmetric = book.entry("requests_symmetric")
+    assert symmetric.source.startswith("AWS Price List API")
+    assert "regionCode us-east-1" in symmetric.source
+    assert (symmetric.read_on, symmetric.effective_from) == ("2026-11-28", "2024-04-01")
+
+
+def test_a_region_whose_price_differs_gets_an_override(tmp_path):
+    book, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1, "eu-west-1": EU_WEST_1})
+    assert book.value("requests_asymmetric", "eu-west-1") == D("0.18")  # 0.000018 x 10,000
+    assert "usagetype EUW1-KMS-Requests-Asymmetric" in book.entry(
+        "requests_asymmetric", "eu-west-1").source
+    assert book.value("requests_asymmetric", "us-east-1") == D("0.15")
+    # Only the differing price is an override; eu-west-1 lists no RSA GDKP, and says so.
+    assert refreshed.data["regions"]["eu-west-1"] == {"requests_asymmetric": {
+        "price": "0.18", "read_on": "2026-11-28",
+        "source": book.entry("requests_asymmetric", "eu-west-1").source}}
+    assert refreshed.notes == [
+        "eu-west-1: requests_gdkp_rsa is not in the Price List; kept the base price"]
+
+
+def test_entries_the_api_does_not_carry_are_kept(tmp_path):
+    _, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1})
+    base = bundled_data()
+    for name in ("rotation_month", "rotations_billed_max", "hours_per_month", "requests_hmac",
+                 "free_tier_requests", "ebs_snapshot_gb_month", "s3_put_1k", "s3_dsse_gb"):
+        assert refreshed.data["entries"][name] == base["entries"][name], name
+    assert refreshed.data["regions"] == base["regions"]  # same prices everywhere: no overrides
+
+
+def test_a_changed_price_pins_the_regions_not_refreshed(tmp_path):
+    pages = [[product("USE1-KMS-Keys", "us-east-1", KEY, "1.0500000000"), *US_EAST_1[0][1:]],
+             US_EAST_1[1]]
+    book, _ = refreshed_book(tmp_path, {"us-east-1": pages})
+    assert book.value("key_month") == book.value("key_month", "us-east-1") == D("1.05")
+    pinned = book.entry("key_month", "ap-south-1")  # not refreshed: keeps the base $1.00
+    assert (pinned.value, pinned.source) == (D("1.00"), "https://aws.amazon.com/kms/pricing/")
+
+
+def test_a_users_base_book_is_the_starting_point(tmp_path):
+    data = bundled_data()
+    data["entries"]["s3_put_1k"]["price"] = "0.0045"
+    base = tmp_path / "mine.yaml"
+    base.write_text(yaml.safe_dump(data))
+    book, _ = refreshed_book(tmp_path, {"us-east-1": US_EAST_1}, base=base)
+    assert book.value("s3_put_1k") == D("0.0045")
+    assert book.value("requests_gdkp_rsa") == D("12.00")
+
+
+def test_a_region_the_price_list_does_not_know(tmp_path):
+    with pytest.raises(UnlistedRegionError, match="no KMS prices for 'us-east-9'"):
+        refreshed_book(tmp_path, {"us-east-9": [[]]})
+
+
+def test_different_prices_for_one_entry_are_refused(tmp_path):
+    # A substring match would put the $12 SKU here; two exact matches that disagree are an error.
+    pages = [[product("USE1-KMS-Requests", "us-east-1", REQ, "0.0000030000"),
+              product("us-east-1-KMS-Requests", "us-east-1", REQ, "0.0000040000")]]
+    with pytest.raises(PriceListError, match="requests_symmetric: different prices 0.03, 0.04"):
+        refreshed_book(tmp_path, {"us-east-1": pages})
+
+
+def run(capsys, monkeypatch, pages_by_region, *argv):
+    client, _ = stub(pages_by_region)
+    monkeypatch.setattr(prices_cmd, "pricing_client", lambda profile, endpoint_url: client)
+    with pytest.raises(SystemExit) as done:
+        main(["prices", "refresh", *argv])
+    captured = capsys.readouterr()
+    return done.value.code, captured.out, captured.err
+
+
+def test_the_command_writes_a_loadable_book(capsys, monkeypatch, tmp_path):
+    target = tmp_path / "kms-prices.yaml"
+    status, out, err = run(capsys, monkeypatch, {"us-east-1": US_EAST_1, "eu-west-1": EU_WEST_1},
+                           "--regions", "us-east-1, eu-west-1", "--out", str(target))
+    assert status == 0
+    assert str(target) in out
+    assert "note: eu-west-1: requests_gdkp_rsa" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["kms-prices.yaml"]  # no temporary left
+    text = target.read_text()
+    assert text.startswith("# Written by `kmsplan prices refresh` on ")
+    assert load_price_book(target).value("requests_asymmetric", "eu-west-1") == D("0.18")
+
+
+@pytest.mark.parametrize(
+    ("regions", "status", "message"),
+    [
+        ("us-east-1,mars", 2, "--regions: 'mars' is not a region name"),
+        (" , ", 2, "--regions: name at least one region"),
+        ("us-east-9", 2, "--regions: the Price List has no KMS prices for 'us-east-9'"),
+    ],
+)
+def test_bad_regions(capsys, monkeypatch, tmp_path, regions, status, message):
+    pages = {"us-east-9": [[]]} if "9" in regions else {}
+    target = tmp_path / "out.yaml"
+    code, out, err = run(capsys, monkeypatch, pages, "--regions", regions, "--out", str(target))
+    assert (code, out) == (status, "")
+    assert err.startswith("kmsplan: error: " + message) and err.count("\n") == 1
+    assert not target.exists()
+
+
+def test_access_denied_is_one_line_and_leaves_the_old_file(capsys, monkeypatch, tmp_path):
+    client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+    stubber = Stubber(client)
+    stubber.add_client_error("get_products", service_error_code="AccessDeniedException",
+                             service_message="not authorized to perform pricing:GetProducts",
+                             http_status_code=400)
+    stubber.activate()
+    monkeypatch.setattr(prices_cmd, "pricing_client", lambda profile, endpoint_url: client)
+    target = tmp_path / "book.yaml"
+    target.write_text("old")
+    with pytest.raises(SystemExit) as done:
+        main(["prices", "refresh", "--regions", "us-east-1", "--out", str(target)])
+    err = capsys.readouterr().err
+    assert done.value.code == 1
+    assert err == ("kmsplan: error: Price List GetProducts: AccessDeniedException: "
+                   "not authorized to perform pricing:GetProducts\n")
+    assert target.read_text() == "old"
+
+
+def test_the_client_is_in_us_east_1_and_honours_endpoints(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    from_environment = prices_cmd.pricing_client(None, None)
+    assert from_environment.meta.region_name == "us-east-1"
+    assert from_environment.meta.endpoint_url == "http://127.0.0.1:4566"
+    explicit = prices_cmd.pricing_client(None, "http://127.0.0.1:5000")
+    assert explicit.meta.endpoint_url == "http://127.0.0.1:5000"
