@@ -50,6 +50,6 @@ def settle_keys(
             resource.error = f"{failed.code}: {failed.message} (DescribeKey on the resource's key)"
         else:
             # The catalogue was read and the key is not in it: a deleted key (AWS managed
-            # keys are never deleted), or the emulator's placeholder id.
+            # keys are never deleted, so this one was the customer's).
             resource.encryption = "customer-managed"
             resource.details["key_in_catalogue"] = False

@@ -49,7 +49,7 @@ class BucketMetrics:
 
 
 def tasks(scope: Scope) -> list[Task]:
-    """Per region: the storage metrics. ListBuckets is global: scan.py lists once per account."""
+    """Per region: the storage metrics. ListBuckets is global: account_tasks, once an account."""
     return [Task(scope, SERVICE, "ListMetrics", read_metrics)]
 
 
@@ -84,6 +84,7 @@ def read_bucket(scope: Scope, name: str, region: str | None) -> Step:
             region = bucket_region(location.get("LocationConstraint"))
         except CALL_ERRORS as exc:  # where it lives is unknown, so is how it is encrypted
             mark_unknown(resource, step, scope, "GetBucketLocation", exc)
+            resource.details = {"bucket_region": None}
             step.found.append(resource)
             return step
     if region not in scope.regions:
@@ -109,15 +110,17 @@ def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:
     rule = rules[0] if rules else {}
     default = rule.get("ApplyServerSideEncryptionByDefault", {})
     algorithm = default.get("SSEAlgorithm")
-    resource.algorithm = algorithm
-    resource.bucket_key_enabled = bool(rule.get("BucketKeyEnabled", False))
     if algorithm == "AES256":
         resource.encryption = "sse-s3"
     elif algorithm in ("aws:kms", "aws:kms:dsse"):
         resource.encryption = KMS_PENDING
         resource.kms_key_arn = default.get("KMSMasterKeyID") or DEFAULT_KEY
-    else:
-        resource.encryption = "none"
+    else:  # a rule this scanner does not know: say so rather than guess
+        resource.encryption = "unknown"
+        resource.error = f"UnrecognisedEncryptionRule: SSEAlgorithm {algorithm!r}"
+        return
+    resource.algorithm = algorithm
+    resource.bucket_key_enabled = bool(rule.get("BucketKeyEnabled", False))
 
 
 def read_metrics(scope: Scope) -> Step:

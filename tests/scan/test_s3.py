@@ -192,3 +192,14 @@ def test_bucket_region_from_list_buckets_saves_the_location_call():
         result = task.run(task.scope)
         stub.assert_no_pending_responses()
     assert [r.encryption for r in result.found] == ["sse-s3"]
+
+
+def test_a_rule_the_scanner_does_not_know_is_unknown():
+    client = raw_client("s3")
+    with Stubber(client) as stub:
+        stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:fips"}}]}})
+        step = s3.read_bucket(stub_scope(StubClients(s3=client)), "future", HOME)
+    [bucket] = step.found
+    assert (bucket.encryption, bucket.algorithm) == ("unknown", None)
+    assert bucket.error == "UnrecognisedEncryptionRule: SSEAlgorithm 'aws:fips'"
