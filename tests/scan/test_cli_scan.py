@@ -99,3 +99,10 @@ def test_kmsplan_scan_as_a_real_subprocess(aws_client, fresh_aws, tmp_path):
     inventory = load_inventory(out)
     assert [(r.resource_id, r.encryption) for r in inventory.resources] == [
         ("subprocess-table", "aws-owned")]
+
+
+def test_an_unknown_profile_exits_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    code, err = _exit_code(["scan", "--profile", "no-such-profile", "--out",
+                            str(tmp_path / "x")], capsys)
+    assert code == 2 and err.startswith("kmsplan: error: --profile: ")
