@@ -11,9 +11,11 @@ import sys
 
 import typer
 
+from planner.cli import demo as demo_cmd
 from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
 from planner.cli import prices as prices_cmd
+from planner.cli import scan as scan_cmd
 from planner.cli import usage as usage_cmd
 from planner.cli import whatif as whatif_cmd
 from planner.cli.common import fail
@@ -36,6 +38,8 @@ def _root() -> None:
 
 
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+app.command("scan", help=scan_cmd.__doc__)(scan_cmd.scan)
+app.command("demo", help=demo_cmd.__doc__)(demo_cmd.demo)
 app.command("plan", help=plan_cmd.__doc__)(plan_cmd.plan)
 app.command("whatif", help=whatif_cmd.__doc__)(whatif_cmd.whatif)
 app.add_typer(prices_cmd.app, name="prices")

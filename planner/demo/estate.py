@@ -131,7 +131,9 @@ def _rds(s: Seeder, keys: dict[str, str]) -> None:
     rds = s.client("rds")
     common = {"DBInstanceClass": "db.t3.medium", "MasterUsername": "admin",
               "MasterUserPassword": "demo-password-1"}
-    instances = [("orders", {}, 100), ("billing", {"StorageEncrypted": True}, 200),
+    # The AWS managed key named outright: the emulator reports a placeholder id otherwise.
+    instances = [("orders", {}, 100),
+                 ("billing", {"StorageEncrypted": True, "KmsKeyId": "alias/aws/rds"}, 200),
                  ("ledger", {"StorageEncrypted": True, "KmsKeyId": keys["app"]}, 300)]
     for name, extra, size in instances:
         rds.create_db_instance(DBInstanceIdentifier=f"demo-{name}", Engine="postgres",

@@ -1,0 +1,94 @@
+"""Scan AWS accounts read-only (S3, EBS, RDS/Aurora, DynamoDB, KMS) and write the inventory."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import boto3
+import typer
+from botocore.exceptions import BotoCoreError
+
+from planner.cli.common import err, fail, out
+from planner.cli.progress import progress_bar
+from planner.errors import InputError
+from planner.inventory import save_inventory
+from planner.scan import run_scan
+from planner.scan.scanner import DEFAULT_WORKERS
+from planner.scan.sessions import read_accounts_file
+
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+
+
+def parse_regions(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if names == ["all"]:
+        return names
+    for name in names:
+        if not REGION.match(name):
+            raise InputError(f"--regions: {name!r} is not a region name (or use 'all')")
+    if not names:
+        raise InputError("--regions: give region names separated by commas, or 'all'")
+    return list(dict.fromkeys(names))
+
+
+def scan(
+    out_path: Annotated[Path, typer.Option("--out", help="Inventory JSON to write.")],
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="AWS profile (default: the standard chain).")
+    ] = None,
+    regions: Annotated[
+        str | None,
+        typer.Option("--regions", help="Regions, comma-separated, or 'all' (the enabled ones). "
+                     "Default: the profile's region."),
+    ] = None,
+    accounts: Annotated[
+        Path | None, typer.Option("--accounts", help="File of account ids to scan, one a line.")
+    ] = None,
+    org: Annotated[
+        bool, typer.Option("--org", help="Scan every active account of the AWS Organization.")
+    ] = False,
+    role_name: Annotated[
+        str | None,
+        typer.Option("--role-name", help="Role assumed in each account other than the caller's."),
+    ] = None,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option("--endpoint-url", envvar="AWS_ENDPOINT_URL",
+                     help="Send every call to this endpoint (a local AWS emulator)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=256, help="Calls in flight at once.")
+    ] = DEFAULT_WORKERS,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    region_list = parse_regions(regions)
+    account_list = read_accounts_file(accounts) if accounts else None
+    try:
+        session = boto3.Session(profile_name=profile)
+    except BotoCoreError as exc:  # ProfileNotFound: a name the user can fix
+        raise InputError(f"--profile: {exc}") from None
+    with progress_bar("Scanning", quiet) as report:
+        outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
+                           role_name=role_name, endpoint_url=endpoint_url, workers=workers,
+                           progress=report)
+    inventory = outcome.inventory
+    save_inventory(inventory, out_path)
+    if not quiet:
+        out.print(f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
+                  f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
+                  f"{out_path}")
+    if inventory.errors:
+        counts = Counter((e.account, e.region, e.service, e.operation, e.code)
+                         for e in inventory.errors)
+        unknown = sum(1 for r in inventory.resources if r.encryption == "unknown")
+        err.print(f"Could not read ({len(inventory.errors)} failed calls, "
+                  f"{unknown} resources left 'unknown'):")
+        for (account, region, service, operation, code), count in sorted(counts.items()):
+            err.print(f"  {account} {region} {service} {operation}: {code} x{count}")
+    if outcome.nothing_read:
+        fail("nothing could be read; see the errors in the inventory", 1)

@@ -1,0 +1,55 @@
+"""After the scan: resolve every KMS key reference and settle "aws-managed" vs "customer-managed".
+
+This runs once all key catalogues are in, so the scanners never wait on KMS.
+"""
+
+from __future__ import annotations
+
+from planner.inventory import Resource, ScanError
+from planner.scan.common import KMS_PENDING
+from planner.scan.keyref import KeyCatalogue, is_aws_managed
+
+
+def settle_keys(
+    resources: list[Resource],
+    catalogue: KeyCatalogue,
+    errors: list[ScanError],
+    unread_keys: dict[str, ScanError],
+) -> None:
+    """Resources marked KMS_PENDING get their key ARN and their encryption state."""
+    unread_regions = {
+        (e.account, e.region): e for e in errors if e.service == "kms" and e.operation == "ListKeys"
+    }
+    for resource in resources:
+        if resource.encryption != KMS_PENDING:
+            continue
+        ref = resource.kms_key_arn
+        resolved = catalogue.resolve(ref, resource.account, resource.region)
+        resource.kms_key_arn = resolved.arn
+        key = resolved.key
+        if not resolved.valid:  # e.g. the emulator's RDS placeholder "default_kms_key_id"
+            resource.encryption = "unknown"
+            resource.error = f"UnrecognisedKeyReference: {ref!r} names no KMS key"
+        elif key is not None:
+            resource.encryption = "aws-managed" if is_aws_managed(key) else "customer-managed"
+        elif resolved.aws_alias:
+            resource.encryption = "aws-managed"  # AWS creates it on first use; maybe not listed
+        elif resolved.account != resource.account:
+            # AWS managed keys cannot be used from another account.
+            resource.encryption = "customer-managed"
+        elif (resolved.account, resolved.region) in unread_regions:
+            failed = unread_regions[resolved.account, resolved.region]
+            resource.encryption = "unknown"
+            resource.error = (
+                f"{failed.code}: {failed.message} (the key catalogue of {failed.account} "
+                f"{failed.region} could not be read, so the key manager is unknown)"
+            )
+        elif resolved.arn in unread_keys:
+            failed = unread_keys[resolved.arn]
+            resource.encryption = "unknown"
+            resource.error = f"{failed.code}: {failed.message} (DescribeKey on the resource's key)"
+        else:
+            # The catalogue was read and the key is not in it: a deleted key (AWS managed
+            # keys are never deleted, so this one was the customer's).
+            resource.encryption = "customer-managed"
+            resource.details["key_in_catalogue"] = False

@@ -1,0 +1,56 @@
+"""Which services the scan covers and what each one lists. Adding a service: one line here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planner.scan import dynamodb, ebs, kms, rds, s3, tags
+from planner.scan.common import Scope, Task
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    region_tasks: Callable[[Scope], list[Task]]  # run once per (account, region)
+    account_tasks: Callable[[Scope], list[Task]] | None  # global listings, once per account
+    operations: dict[str, tuple[str, ...]]  # botocore service -> every operation it may call
+
+
+SERVICES = (
+    Service("kms", kms.tasks, None, kms.OPERATIONS),
+    Service("s3", s3.tasks, s3.account_tasks, s3.OPERATIONS),
+    Service("ebs", ebs.tasks, None, ebs.OPERATIONS),
+    Service("rds", rds.tasks, None, rds.OPERATIONS),
+    Service("dynamodb", dynamodb.tasks, None, dynamodb.OPERATIONS),
+    Service("tags", tags.tasks, None, tags.OPERATIONS),  # tags of buckets, tables, keys
+)
+
+# Calls made to set a scan up: who am I, which accounts, which regions.
+SETUP_OPERATIONS = {
+    "sts": ("GetCallerIdentity", "AssumeRole"),
+    "organizations": ("ListAccounts",),
+    "ec2": ("DescribeRegions",),
+}
+
+
+# IAM actions whose names differ from the API operation's.
+IAM_ACTIONS = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("resourcegroupstaggingapi", "GetResources"): "tag:GetResources",
+}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action that allows one API call (docs/iam-policy.json lists them all)."""
+    return IAM_ACTIONS.get((service, operation), f"{service}:{operation}")
+
+
+def all_operations() -> dict[str, set[str]]:
+    """botocore service name -> every operation the scanner can call."""
+    merged: dict[str, set[str]] = {}
+    for table in (SETUP_OPERATIONS, *(service.operations for service in SERVICES)):
+        for client, operations in table.items():
+            merged.setdefault(client, set()).update(operations)
+    return merged

@@ -1,0 +1,162 @@
+"""S3: every bucket once (ListBuckets is global), its region, default encryption and size.
+
+Default encryption: real AWS has answered AES256 for a bucket without an explicit rule since
+January 2023, so "none" cannot occur there. The local emulator still raises
+ServerSideEncryptionConfigurationNotFoundError; that exact code, and only it, means "no rule"
+(state "none"). Any other error leaves the bucket "unknown" with its code.
+
+Size and object count come from CloudWatch's daily storage metrics, read per region in
+batches (ListMetrics, then GetMetricData with up to 500 queries a call), not per bucket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from planner.inventory import Resource
+from planner.scan.common import (
+    CALL_ERRORS,
+    KMS_PENDING,
+    Scope,
+    Step,
+    Task,
+    error_code,
+    mark_unknown,
+    pages,
+)
+
+SERVICE = "s3"
+OPERATIONS = {
+    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption"),
+    "cloudwatch": ("ListMetrics", "GetMetricData"),
+}
+NO_RULE = "ServerSideEncryptionConfigurationNotFoundError"
+DEFAULT_KEY = "alias/aws/s3"
+METRICS = ("BucketSizeBytes", "NumberOfObjects")
+QUERIES_PER_CALL = 500  # GetMetricData's limit
+
+
+@dataclass(frozen=True)
+class BucketMetrics:
+    """The latest daily storage figures for one bucket (summed over storage classes)."""
+
+    account: str
+    region: str
+    bucket: str
+    size_bytes: float | None
+    objects: float | None
+
+
+def tasks(scope: Scope) -> list[Task]:
+    """Per region: the storage metrics. ListBuckets is global: account_tasks, once an account."""
+    return [Task(scope, SERVICE, "ListMetrics", read_metrics)]
+
+
+def account_tasks(scope: Scope) -> list[Task]:
+    return [Task(scope, SERVICE, "ListBuckets", list_buckets)]
+
+
+def bucket_region(location: str | None) -> str:
+    """GetBucketLocation's answer as a region: none is us-east-1, "EU" eu-west-1's old name."""
+    if not location:
+        return "us-east-1"
+    return "eu-west-1" if location == "EU" else location
+
+
+def list_buckets(scope: Scope) -> Step:
+    step = Step()
+    for bucket in pages(scope.client("s3"), "list_buckets", "Buckets"):
+        name, region = bucket["Name"], bucket.get("BucketRegion")  # newer API gives the region
+        step.more.append(Task(scope, SERVICE, "GetBucketEncryption",
+                              lambda s, n=name, r=region: read_bucket(s, n, r)))
+    return step
+
+
+def read_bucket(scope: Scope, name: str, region: str | None) -> Step:
+    resource = Resource(account=scope.account, region=region or "unknown", service=SERVICE,
+                        resource_type="bucket", resource_id=name,
+                        arn=f"arn:{scope.partition}:s3:::{name}", name=name)
+    step = Step()
+    if region is None:
+        try:
+            location = scope.client("s3").get_bucket_location(Bucket=name)
+            region = bucket_region(location.get("LocationConstraint"))
+        except CALL_ERRORS as exc:  # where it lives is unknown, so is how it is encrypted
+            mark_unknown(resource, step, scope, "GetBucketLocation", exc)
+            resource.details = {"bucket_region": None}
+            step.found.append(resource)
+            return step
+    if region not in scope.regions:
+        return step  # outside this scan's regions
+    resource.region = region
+    resource.details = {"bucket_region": region}
+    step.found.append(resource)
+    s3 = scope.client("s3", region)
+    _encryption(s3, resource, step, scope.at(region))
+    return step
+
+
+def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:
+    try:
+        rules = s3.get_bucket_encryption(Bucket=resource.name)[
+            "ServerSideEncryptionConfiguration"]["Rules"]
+    except CALL_ERRORS as exc:
+        if error_code(exc)[0] == NO_RULE:
+            resource.encryption = "none"
+            return
+        mark_unknown(resource, step, scope, "GetBucketEncryption", exc)
+        return
+    rule = rules[0] if rules else {}
+    default = rule.get("ApplyServerSideEncryptionByDefault", {})
+    algorithm = default.get("SSEAlgorithm")
+    if algorithm == "AES256":
+        resource.encryption = "sse-s3"
+    elif algorithm in ("aws:kms", "aws:kms:dsse"):
+        resource.encryption = KMS_PENDING
+        resource.kms_key_arn = default.get("KMSMasterKeyID") or DEFAULT_KEY
+    else:  # a rule this scanner does not know: say so rather than guess
+        resource.encryption = "unknown"
+        resource.error = f"UnrecognisedEncryptionRule: SSEAlgorithm {algorithm!r}"
+        return
+    resource.algorithm = algorithm
+    resource.bucket_key_enabled = bool(rule.get("BucketKeyEnabled", False))
+
+
+def read_metrics(scope: Scope) -> Step:
+    """Storage metrics of every bucket in this region that has them."""
+    cloudwatch = scope.client("cloudwatch")
+    series = {}
+    for name in METRICS:
+        for metric in pages(cloudwatch, "list_metrics", "Metrics",
+                            Namespace="AWS/S3", MetricName=name):
+            dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
+            series[name, dims] = metric
+    queries, owner = [], {}
+    for i, metric in enumerate(series.values()):
+        dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+        if "BucketName" not in dims:
+            continue
+        query_id = f"m{i}"
+        owner[query_id] = (dims["BucketName"], metric["MetricName"])
+        queries.append({"Id": query_id, "MetricStat": {
+            "Metric": metric, "Period": 86400, "Stat": "Average"}})
+    totals: dict[str, dict[str, float]] = {}
+    seen: set[str] = set()
+    end = datetime.now(UTC)
+    for start in range(0, len(queries), QUERIES_PER_CALL):
+        batch = queries[start:start + QUERIES_PER_CALL]
+        for result in pages(cloudwatch, "get_metric_data", "MetricDataResults",
+                            MetricDataQueries=batch, StartTime=end - timedelta(days=3),
+                            EndTime=end, ScanBy="TimestampDescending"):
+            # Later pages carry older values of the same query: keep the newest only.
+            if result.get("Values") and result["Id"] not in seen:
+                seen.add(result["Id"])
+                bucket, metric = owner[result["Id"]]
+                sums = totals.setdefault(bucket, {})
+                sums[metric] = sums.get(metric, 0.0) + float(result["Values"][0])
+    return Step(found=[
+        BucketMetrics(scope.account, scope.region, bucket, sums.get("BucketSizeBytes"),
+                      sums.get("NumberOfObjects"))
+        for bucket, sums in totals.items()
+    ])

@@ -1,0 +1,89 @@
+"""The error path: refused, throttled, disabled-region and unreachable calls become "unknown"
+with the AWS code, go to the errors list, and never stop the rest of the scan."""
+
+from __future__ import annotations
+
+import boto3
+from botocore.exceptions import ClientError
+
+from planner.scan import run_scan
+from tests.scan.conftest import HOME, by_id, refuse
+
+
+def _customer_volume(aws_client):
+    key = aws_client("kms").create_key()["KeyMetadata"]
+    return aws_client("ec2").create_volume(AvailabilityZone=f"{HOME}a", Size=1, Encrypted=True,
+                                           KmsKeyId=key["Arn"])["VolumeId"]
+
+
+def test_a_refused_listing_is_recorded_and_the_rest_is_read(aws_client, scan_estate):
+    aws_client("ec2").create_volume(AvailabilityZone=f"{HOME}a", Size=1)
+    aws_client("s3").create_bucket(Bucket="still-read")
+    outcome = scan_estate(client_hook=refuse("DescribeVolumes", "UnauthorizedOperation"))
+    inventory = outcome.inventory
+    assert [r.resource_id for r in inventory.resources] == ["still-read"]
+    [error] = inventory.errors
+    assert (error.account, error.region, error.service, error.operation, error.code) == (
+        "123456789012", HOME, "ebs", "DescribeVolumes", "UnauthorizedOperation")
+    assert error.message == "refused by the test"
+
+
+def test_without_the_key_catalogue_the_key_manager_is_unknown(aws_client, scan_estate):
+    volume = _customer_volume(aws_client)
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="default-key")
+    s3.put_bucket_encryption(Bucket="default-key", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+    found = by_id(scan_estate(client_hook=refuse("ListKeys")).inventory)
+    assert found[volume].encryption == "unknown"
+    assert found[volume].error.startswith("AccessDenied: refused by the test")
+    # A rule naming no key means alias/aws/s3: AWS managed whatever KMS would have said.
+    assert found["default-key"].encryption == "aws-managed"
+
+
+def test_a_key_describekey_refuses_leaves_its_resources_unknown(aws_client, scan_estate):
+    volume = _customer_volume(aws_client)
+    outcome = scan_estate(client_hook=refuse("DescribeKey"))
+    found = by_id(outcome.inventory)[volume]
+    assert found.encryption == "unknown" and found.error.startswith("AccessDenied: ")
+    assert ("kms", "DescribeKey", "AccessDenied") in {
+        (e.service, e.operation, e.code) for e in outcome.inventory.errors}
+
+
+def test_throttled_past_retries_is_unknown_with_the_code(aws_client, scan_estate):
+    aws_client("dynamodb").create_table(
+        TableName="busy", BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    outcome = scan_estate(client_hook=refuse("DescribeTable", "ThrottlingException"))
+    table = by_id(outcome.inventory)["busy"]
+    assert table.encryption == "unknown"
+    assert table.error == "ThrottlingException: refused by the test"
+
+
+def test_a_disabled_opt_in_region_is_recorded_per_service(aws_client, scan_estate):
+    aws_client("ec2").create_volume(AvailabilityZone=f"{HOME}a", Size=1)
+
+    def opt_in_required(client):
+        def handler(model, **_):
+            if client.meta.region_name == "ap-east-1":
+                raise ClientError({"Error": {"Code": "OptInRequired", "Message": "not opted in"}},
+                                  model.name)
+
+        client.meta.events.register("before-call", handler)
+
+    outcome = scan_estate(regions=[HOME, "ap-east-1"], client_hook=opt_in_required)
+    inventory = outcome.inventory
+    assert [r.resource_type for r in inventory.resources] == ["volume"]
+    failed = {(e.region, e.service, e.code) for e in inventory.errors}
+    assert failed == {("ap-east-1", service, "OptInRequired")
+                      for service in ("kms", "s3", "ebs", "rds", "dynamodb", "tags")}
+    assert not outcome.nothing_read
+
+
+def test_an_unreachable_endpoint_reads_nothing(aws_endpoint):
+    outcome = run_scan(boto3.Session(region_name=HOME), endpoint_url="http://127.0.0.1:9",
+                       max_attempts=1)
+    assert outcome.nothing_read
+    [error] = outcome.inventory.errors
+    assert (error.operation, error.code) == ("GetCallerIdentity", "EndpointConnectionError")
