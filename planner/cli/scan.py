@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError
 from planner.cli.common import err, fail, out
 from planner.cli.progress import progress_bar
 from planner.errors import InputError
-from planner.inventory import save_inventory
+from planner.inventory import Inventory, save_inventory
 from planner.scan import run_scan
 from planner.scan.scanner import DEFAULT_WORKERS
 from planner.scan.sessions import read_accounts_file
@@ -34,6 +34,22 @@ def parse_regions(text: str | None) -> list[str] | None:
     if not names:
         raise InputError("--regions: give region names separated by commas, or 'all'")
     return list(dict.fromkeys(names))
+
+
+def print_unreadable(inventory: Inventory) -> None:
+    """What the scan could not read: failed calls and resources left unknown, on stderr."""
+    unknown = Counter(r.error.split(":")[0] for r in inventory.resources
+                      if r.encryption == "unknown" and r.error)
+    if not inventory.errors and not unknown:
+        return
+    counts = Counter((e.account, e.region, e.service, e.operation, e.code)
+                     for e in inventory.errors)
+    err.print(f"Could not read ({len(inventory.errors)} failed calls, "
+              f"{sum(unknown.values())} resources left 'unknown'):")
+    for (account, region, service, operation, code), count in sorted(counts.items()):
+        err.print(f"  {account} {region} {service} {operation}: {code} x{count}")
+    for code, count in sorted(unknown.items()):
+        err.print(f"  resources unknown with {code}: {count}")
 
 
 def scan(
@@ -82,13 +98,6 @@ def scan(
         out.print(f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
                   f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
                   f"{out_path}")
-    if inventory.errors:
-        counts = Counter((e.account, e.region, e.service, e.operation, e.code)
-                         for e in inventory.errors)
-        unknown = sum(1 for r in inventory.resources if r.encryption == "unknown")
-        err.print(f"Could not read ({len(inventory.errors)} failed calls, "
-                  f"{unknown} resources left 'unknown'):")
-        for (account, region, service, operation, code), count in sorted(counts.items()):
-            err.print(f"  {account} {region} {service} {operation}: {code} x{count}")
+    print_unreadable(inventory)
     if outcome.nothing_read:
         fail("nothing could be read; see the errors in the inventory", 1)
