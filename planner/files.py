@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file private (0600); a report gets the usual umask permissions.
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -31,3 +34,11 @@ def atomic_open(target: str | Path, mode: str = "w", **kwargs) -> Iterator[IO]:
         yield handle
         handle.flush()
         os.fsync(handle.fileno())
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask, read once (os.umask can only read it by setting it)."""
+    current = os.umask(0)
+    os.umask(current)
+    return current
