@@ -63,6 +63,12 @@ class Key:
     created: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def aws_managed(self) -> bool:
+        """KeyManager "AWS", or an alias/aws/ alias (reserved for AWS managed keys in real
+        AWS; the local emulator reports KeyManager CUSTOMER for every key)."""
+        return self.manager == "AWS" or any(a.startswith("alias/aws/") for a in self.aliases)
+
 
 @dataclass(slots=True)
 class RegionSettings:

@@ -7,7 +7,7 @@ from planner.inventory import Inventory, Resource
 from planner.plan.actions import ACTIONS
 from planner.plan.billing import Source, price_requests
 from planner.plan.forecast import forecast
-from planner.plan.keys import is_aws_managed, key_plans, scan_time
+from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
 from planner.plan.requests import spread
 from planner.plan.resources import ResourcePlanner
@@ -93,7 +93,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
     _check(settings, usage, inventory, book)
     keys_by_arn = {k.arn: k for k in inventory.keys}
     aliases = {(k.account, k.region, alias): k.arn
-               for k in inventory.keys if is_aws_managed(k) for alias in k.aliases}
+               for k in inventory.keys if k.aws_managed for alias in k.aliases}
     planner = ResourcePlanner(settings, book, usage, keys_by_arn, aliases)
     # Clusters first, so that their member instances can follow them.
     order = sorted(range(len(inventory.resources)),

@@ -18,11 +18,6 @@ from pricing import PriceBook, key_cost_lines
 DAYS_PER_YEAR = 365
 
 
-def is_aws_managed(key: Key) -> bool:
-    """KeyManager says so, or an alias/aws/ alias does where KeyManager cannot be trusted."""
-    return key.manager == "AWS" or any(a.startswith("alias/aws/") for a in key.aliases)
-
-
 def age_days(key: Key, as_of: dt.datetime) -> int | None:
     if not key.created:
         return None
@@ -50,7 +45,7 @@ def existing_key_plans(inventory: Inventory, book: PriceBook) -> dict[str, KeyPl
     as_of = scan_time(inventory)
     plans = {}
     for key in inventory.keys:
-        manager = "AWS" if is_aws_managed(key) else "CUSTOMER"
+        manager = "AWS" if key.aws_managed else "CUSTOMER"
         age = age_days(key, as_of)
         rotation = bool(key.rotation_enabled)
         rotations = rotations_at(age, rotation)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from planner.inventory import Resource, ScanError
 from planner.scan.common import KMS_PENDING
-from planner.scan.keyref import KeyCatalogue, is_aws_managed
+from planner.scan.keyref import KeyCatalogue
 
 
 def settle_keys(
@@ -31,7 +31,7 @@ def settle_keys(
             resource.encryption = "unknown"
             resource.error = f"UnrecognisedKeyReference: {ref!r} names no KMS key"
         elif key is not None:
-            resource.encryption = "aws-managed" if is_aws_managed(key) else "customer-managed"
+            resource.encryption = "aws-managed" if key.aws_managed else "customer-managed"
         elif resolved.aws_alias:
             resource.encryption = "aws-managed"  # AWS creates it on first use; maybe not listed
         elif resolved.account != resource.account:

@@ -25,10 +25,6 @@ KEY_ID = re.compile(
 )
 
 
-def is_aws_managed(key: Key) -> bool:
-    return key.manager == "AWS" or any(a.startswith(AWS_ALIAS_PREFIX) for a in key.aliases)
-
-
 @dataclass(frozen=True)
 class Resolved:
     arn: str | None  # the key ARN, or the alias ARN when the alias could not be resolved
@@ -58,7 +54,7 @@ class KeyCatalogue:
                     key.aliases.append(alias.name)
         for key in keys:
             key.aliases.sort()
-            if is_aws_managed(key):
+            if key.aws_managed:
                 key.manager = "AWS"
 
     def _key_arn(self, region: str, account: str, key_id: str) -> str:
