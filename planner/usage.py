@@ -11,9 +11,8 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from planner.errors import InputError
+from planner.yamlfile import parse_yaml, read_yaml
 from pricing.costs import REQUEST_CLASSES
 
 SCHEMA = "kmsplan.usage/1"
@@ -195,27 +194,13 @@ def _merge(usage: Usage, data: object, label: str, provenance: str,
     usage.measured = _mapping(data.get("measured"), f"{label}: measured") or usage.measured
 
 
-def _read_yaml(text: str, label: str) -> object:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise InputError(f"{label}:{where}: {problem}") from None
-
-
 def load_usage(path: str | Path | None = None) -> Usage:
     """The built-in defaults, with a usage file's figures on top when `path` is given."""
     usage = Usage({}, {}, {}, {}, path=str(path) if path else None)
     builtin = (resources.files("planner") / "data" / "usage-defaults.yaml").read_text("utf-8")
-    _merge(usage, _read_yaml(builtin, "usage-defaults.yaml"), "usage-defaults.yaml", DEFAULT)
+    _merge(usage, parse_yaml(builtin, "usage-defaults.yaml"), "usage-defaults.yaml", DEFAULT)
     if path is not None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read the usage file: {exc.strerror}") from None
-        _merge(usage, _read_yaml(text, str(path)), str(path), USAGE_FILE)
+        _merge(usage, read_yaml(path, "usage file"), str(path), USAGE_FILE)
     return usage
 
 

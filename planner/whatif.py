@@ -24,6 +24,7 @@ from planner.inventory import Inventory
 from planner.plan import Plan, PlanSettings, build_plan
 from planner.plan.strategy import check_strategy, check_target
 from planner.usage import ALL_FIELDS, Usage, scaled, with_overrides
+from planner.yamlfile import read_yaml
 from pricing import PriceBook
 
 SWITCHES = {"rotation", "bucket_keys", "reencrypt_objects"}
@@ -64,17 +65,7 @@ def _strip_lines(value):
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
     label = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{label}: cannot read the scenarios file: {exc.strerror}") from None
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise InputError(f"{label}:{where}: {getattr(exc, 'problem', None) or 'bad YAML'}"
-                         ) from None
+    data = read_yaml(path, "scenarios file", _LineLoader)
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
         raise InputError(f"{label}: line 1: expected 'scenarios:' with a list of scenarios")
     scenarios = []

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from planner.coverage import TARGETS
 from planner.errors import InputError
 from planner.inventory import SERVICES, Resource
+from planner.yamlfile import read_yaml
 
 STRATEGIES = ("account-region", "service", "resource")
 NEW_KEY_PREFIX = "kmsplan:new"
@@ -35,12 +34,7 @@ def check_strategy(strategy: str, where: str = "--key-strategy") -> str:
 
 def load_policy(path: str | Path) -> tuple[str | None, dict[str, str]]:
     """A policy file: `target:` for all, and `services: {s3: encrypted, ...}` per service."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the policy file: {exc.strerror}") from None
-    except yaml.YAMLError:
-        raise InputError(f"{path}: is not valid YAML") from None
+    data = read_yaml(path, "policy file") or {}
     if not isinstance(data, dict) or set(data) - {"target", "services"}:
         raise InputError(f"{path}: a policy has only 'target' and 'services'")
     target = data.get("target")
