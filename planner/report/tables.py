@@ -34,7 +34,7 @@ def resources_table(plan: Plan) -> tuple[list[str], list[list]]:
             r.account, r.region, r.service, r.resource_type, r.resource_id, r.name,
             r.encryption, p.key_now or "", p.target, p.action, p.state_after, p.key_after or "",
             "" if p.bucket_key_after is None else p.bucket_key_after, p.at_risk,
-            action.downtime, " ".join(action.controls), p.requests_now, p.requests_after,
+            action.downtime, " ".join(action.controls), p.priced_now, p.priced_after,
             p.request_cost_now, p.request_cost_after, p.one_time_cost,
             "; ".join(f"{k}={v}" for k, v in p.figures.items()),
             "; ".join(f"{k}: {v}" for k, v in p.sources.items()), r.error or "",
