@@ -54,14 +54,15 @@ def whatif(
         write_json({"schema": "kmsplan.whatif/1", "scenarios": [
             {**summary(r.plan), "name": r.scenario.name, "changes": row["changes"]}
             for r, row in zip(results, rows, strict=True)]}, json_path)
-    table = Table(title="kmsplan whatif")
-    table.add_column("")
+    table = Table(title="kmsplan whatif: one row per scenario")
+    table.add_column("Scenario")
+    for label, _ in MONEY_ROWS:
+        table.add_column(label, justify="right")
+    table.add_column("New keys", justify="right")
+    table.add_column("What changed")
     for row in rows:
-        table.add_column(row["name"], justify="right")
-    for label, key in MONEY_ROWS:
-        table.add_row(label, *(usd(row[key]) for row in rows))
-    table.add_row("New keys", *(str(row["new_keys"]) for row in rows))
-    table.add_row("What changed", *(row["changes"] for row in rows))
+        table.add_row(row["name"], *(usd(row[key]) for _, key in MONEY_ROWS),
+                      str(row["new_keys"]), row["changes"])
     out.print(table)
     out.print(f"Workbook: {out_path}")
 
