@@ -13,28 +13,28 @@ from planner.cli.common import number, out, plain, usd
 from pricing import load_price_book, present_lines
 from pricing.costs import REQUESTS_PER_UNIT, monthly_cost_lines
 
-Count = Annotated[int, typer.Option(min=0, show_default=False)]
+MAX_COUNT = 10**15  # far above any real month; keeps Decimal arithmetic in range
 
 
 def price(
-    keys: Annotated[int, typer.Option("--keys", min=0, help="Customer managed keys.")] = 0,
+    keys: Annotated[int, typer.Option("--keys", min=0, max=MAX_COUNT, help="Customer managed keys.")] = 0,
     rotations: Annotated[
-        int, typer.Option(min=0, help="Rotations each key has had (the first two are billed).")
+        int, typer.Option(min=0, max=MAX_COUNT, help="Rotations each key has had (the first two are billed).")
     ] = 0,
-    symmetric: Annotated[int, typer.Option(min=0, help="Symmetric requests a month.")] = 0,
+    symmetric: Annotated[int, typer.Option(min=0, max=MAX_COUNT, help="Symmetric requests a month.")] = 0,
     asymmetric: Annotated[
-        int, typer.Option(min=0, help="Asymmetric requests a month, keys other than RSA 2048.")
+        int, typer.Option(min=0, max=MAX_COUNT, help="Asymmetric requests a month, keys other than RSA 2048.")
     ] = 0,
     asymmetric_rsa2048: Annotated[
-        int, typer.Option("--asymmetric-rsa2048", min=0, help="Asymmetric RSA 2048 requests.")
+        int, typer.Option("--asymmetric-rsa2048", min=0, max=MAX_COUNT, help="Asymmetric RSA 2048 requests.")
     ] = 0,
     gdkp_ecc: Annotated[
-        int, typer.Option("--gdkp-ecc", min=0, help="GenerateDataKeyPair requests, ECC.")
+        int, typer.Option("--gdkp-ecc", min=0, max=MAX_COUNT, help="GenerateDataKeyPair requests, ECC.")
     ] = 0,
     gdkp_rsa: Annotated[
-        int, typer.Option("--gdkp-rsa", min=0, help="GenerateDataKeyPair requests, RSA.")
+        int, typer.Option("--gdkp-rsa", min=0, max=MAX_COUNT, help="GenerateDataKeyPair requests, RSA.")
     ] = 0,
-    hmac: Annotated[int, typer.Option(min=0, help="HMAC requests (GenerateMac, VerifyMac).")] = 0,
+    hmac: Annotated[int, typer.Option(min=0, max=MAX_COUNT, help="HMAC requests (GenerateMac, VerifyMac).")] = 0,
     region: Annotated[str, typer.Option(help="Region whose prices apply.")] = "us-east-1",
     prices: Annotated[
         Path | None, typer.Option("--prices", help="A price book of your own (YAML).")

@@ -60,8 +60,13 @@ def existing_key_plans(inventory: Inventory, book: PriceBook) -> dict[str, KeyPl
     return plans
 
 
-def referenced_key(ref: str, rotation: bool, book: PriceBook) -> KeyPlan:
-    """A key the plan refers to that the key catalogue does not hold."""
+def referenced_key(ref: str, rotation: bool, book: PriceBook, encryption: str,
+                   scanned_accounts: frozenset[str]) -> KeyPlan:
+    """A key the plan refers to that the key catalogue does not hold.
+
+    `encryption` is the state of the resource that refers to it: an AWS managed key the key
+    list did not return is still AWS managed (free), whatever account it is in.
+    """
     if ref.startswith(NEW_KEY_PREFIX):
         account, region, label = parse_ref(ref)
         return KeyPlan(ref=ref, account=account, region=region, label=f"alias/kmsplan/{label}",
@@ -73,25 +78,32 @@ def referenced_key(ref: str, rotation: bool, book: PriceBook) -> KeyPlan:
         return KeyPlan(ref=ref, account=account, region=region, label=f"alias/{label}",
                        status="existing", manager="AWS", state="Enabled",
                        spec="SYMMETRIC_DEFAULT", rotation=True, rotations_now=0, age_days=None)
-    # A key ARN outside the scan (another account's key): its key-months are billed to its
-    # owner, so only the requests are counted here.
+    # A key ARN the key list did not return. In another account, its key-months are billed
+    # to its owner; in a scanned account it could not be read. Only its requests are priced.
     parts = ref.split(":")
     account, region = (parts[4], parts[3]) if len(parts) > 5 else ("", "")
-    return KeyPlan(ref=ref, account=account, region=region, label=ref, status="external",
-                   manager="UNKNOWN", state="Unknown", spec="SYMMETRIC_DEFAULT", rotation=False,
+    if encryption == "aws-managed":
+        manager, status = "AWS", "existing"
+    else:
+        manager = "UNKNOWN"
+        status = "not-listed" if account in scanned_accounts else "external"
+    return KeyPlan(ref=ref, account=account, region=region, label=ref, status=status,
+                   manager=manager, state="Unknown", spec="SYMMETRIC_DEFAULT", rotation=False,
                    rotations_now=0, age_days=None)
 
 
 def key_plans(inventory: Inventory, book: PriceBook, resources: list[ResourcePlan],
               rotation: bool) -> dict[str, KeyPlan]:
     plans = existing_key_plans(inventory, book)
+    scanned = frozenset(inventory.accounts)
     for plan in resources:
-        for ref, attr in ((plan.key_now, "resources_now"), (plan.key_after, "resources_after")):
+        for ref, attr, state in ((plan.key_now, "resources_now", plan.resource.encryption),
+                                 (plan.key_after, "resources_after", plan.state_after)):
             if ref is None:
                 continue
             key = plans.get(ref)
             if key is None:
-                key = plans[ref] = referenced_key(ref, rotation, book)
+                key = plans[ref] = referenced_key(ref, rotation, book, state, scanned)
             setattr(key, attr, getattr(key, attr) + 1)
         if plan.action == "restore-key" and plan.key_now in plans:
             key = plans[plan.key_now]
