@@ -16,25 +16,22 @@ from pricing.costs import REQUESTS_PER_UNIT, monthly_cost_lines
 MAX_COUNT = 10**15  # far above any real month; keeps Decimal arithmetic in range
 
 
+def _count(help_text: str, *names: str):
+    return typer.Option(*names, min=0, max=MAX_COUNT, help=help_text)
+
+
 def price(
-    keys: Annotated[int, typer.Option("--keys", min=0, max=MAX_COUNT, help="Customer managed keys.")] = 0,
+    keys: Annotated[int, _count("Customer managed keys.", "--keys")] = 0,
     rotations: Annotated[
-        int, typer.Option(min=0, max=MAX_COUNT, help="Rotations each key has had (the first two are billed).")
-    ] = 0,
-    symmetric: Annotated[int, typer.Option(min=0, max=MAX_COUNT, help="Symmetric requests a month.")] = 0,
+        int, _count("Rotations each key has had (the first two are billed).")] = 0,
+    symmetric: Annotated[int, _count("Symmetric requests a month.")] = 0,
     asymmetric: Annotated[
-        int, typer.Option(min=0, max=MAX_COUNT, help="Asymmetric requests a month, keys other than RSA 2048.")
-    ] = 0,
+        int, _count("Asymmetric requests a month, keys other than RSA 2048.")] = 0,
     asymmetric_rsa2048: Annotated[
-        int, typer.Option("--asymmetric-rsa2048", min=0, max=MAX_COUNT, help="Asymmetric RSA 2048 requests.")
-    ] = 0,
-    gdkp_ecc: Annotated[
-        int, typer.Option("--gdkp-ecc", min=0, max=MAX_COUNT, help="GenerateDataKeyPair requests, ECC.")
-    ] = 0,
-    gdkp_rsa: Annotated[
-        int, typer.Option("--gdkp-rsa", min=0, max=MAX_COUNT, help="GenerateDataKeyPair requests, RSA.")
-    ] = 0,
-    hmac: Annotated[int, typer.Option(min=0, max=MAX_COUNT, help="HMAC requests (GenerateMac, VerifyMac).")] = 0,
+        int, _count("Asymmetric RSA 2048 requests.", "--asymmetric-rsa2048")] = 0,
+    gdkp_ecc: Annotated[int, _count("GenerateDataKeyPair requests, ECC.", "--gdkp-ecc")] = 0,
+    gdkp_rsa: Annotated[int, _count("GenerateDataKeyPair requests, RSA.", "--gdkp-rsa")] = 0,
+    hmac: Annotated[int, _count("HMAC requests (GenerateMac, VerifyMac).")] = 0,
     region: Annotated[str, typer.Option(help="Region whose prices apply.")] = "us-east-1",
     prices: Annotated[
         Path | None, typer.Option("--prices", help="A price book of your own (YAML).")
