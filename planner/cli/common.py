@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 from rich.console import Console
+
+from planner.errors import InputError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -15,6 +18,22 @@ err = Console(stderr=True, highlight=False)
 def fail(message: str, status: int) -> NoReturn:
     print(f"kmsplan: error: {message}", file=sys.stderr)
     sys.exit(status)
+
+
+def endpoint_url(value: str | None) -> str | None:
+    """Option callback for --endpoint-url: http(s) and a host, or botocore fails later with
+    a ValueError traceback."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"--endpoint-url: {value!r} is not a URL such as "
+                         "http://127.0.0.1:5000 (http or https, and a host)")
+    return value
 
 
 def usd(amount: Decimal) -> str:

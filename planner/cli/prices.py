@@ -11,6 +11,7 @@ import boto3
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, out
 from planner.errors import InputError
 from planner.files import atomic_open
@@ -50,7 +51,8 @@ def refresh(
     base: Annotated[Path | None, typer.Option(
         "--base", help="The book to start from (default: the bundled one).")] = None,
     endpoint_url: Annotated[str | None, typer.Option(
-        "--endpoint-url", help="Send Price List calls here (also AWS_ENDPOINT_URL).")] = None,
+        "--endpoint-url", callback=endpoint_url_option,
+        help="Send Price List calls here (also AWS_ENDPOINT_URL).")] = None,
     profile: Annotated[str | None, typer.Option(
         "--profile", help="AWS profile for the Price List API.")] = None,
 ) -> None:

@@ -11,6 +11,7 @@ import boto3
 import typer
 from botocore.exceptions import BotoCoreError
 
+from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, out
 from planner.cli.progress import progress_bar
 from planner.errors import InputError
@@ -74,7 +75,7 @@ def scan(
     ] = None,
     endpoint_url: Annotated[
         str | None,
-        typer.Option("--endpoint-url", envvar="AWS_ENDPOINT_URL",
+        typer.Option("--endpoint-url", envvar="AWS_ENDPOINT_URL", callback=endpoint_url_option,
                      help="Send every call to this endpoint (a local AWS emulator)."),
     ] = None,
     workers: Annotated[

@@ -11,6 +11,7 @@ import boto3
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, number, out
 from planner.measure import MeasureRequest, MeasureResult, run_measure
 
@@ -50,7 +51,8 @@ def measure(
     profile: Annotated[str | None, typer.Option(help="The AWS profile to use.")] = None,
     region: Annotated[str | None, typer.Option(help="The region for S3 and Athena.")] = None,
     endpoint_url: Annotated[
-        str | None, typer.Option(help="Send every AWS call to this endpoint (an emulator).")
+        str | None, typer.Option(callback=endpoint_url_option,
+                                 help="Send every AWS call to this endpoint (an emulator).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was counted as JSON.")]
     = False,
