@@ -1,36 +1,42 @@
 """Sessions and clients: the caller's account, the accounts to scan, their regions.
 
 Sessions are passed in (the standard credential chain: profiles, SSO, environment); other
-accounts are reached by STS AssumeRole. Every client uses botocore's adaptive retry mode and,
-when given, one endpoint URL (a local AWS emulator).
+accounts are reached by STS AssumeRole, with credentials that refresh themselves. Every
+client uses botocore's adaptive retry mode and, when given, one endpoint URL (a local AWS
+emulator).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import boto3
+import botocore.session
 from botocore.config import Config
+from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 
 from planner.errors import InputError
 from planner.scan.common import pages
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 SESSION_NAME = "kmsplan-scan"
+CREDENTIALS_METHOD = "kmsplan-assume-role"
 
 
 class Clients:
     """The boto3 clients of one session, one per (service, region), shared by the workers."""
 
     def __init__(self, session: boto3.Session, endpoint_url: str | None, config: Config,
-                 hook: Callable | None = None):
+                 hook: Callable | None = None, clock: Callable[[], dt.datetime] | None = None):
         self.session = session
         self.endpoint_url = endpoint_url
         self.config = config
         self.hook = hook
+        self.clock = clock or utc_now  # when assumed-role credentials are due for refresh
         self._made: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()  # making clients is not thread-safe; using them is
 
@@ -46,18 +52,52 @@ class Clients:
             return made
 
     def assume(self, account: str, role_name: str, partition: str, region: str) -> Clients:
-        """The clients of `account`, through its role `role_name`."""
+        """The clients of `account`, through its role `role_name`.
+
+        The role's credentials last an hour; a large scan runs longer. They refresh
+        themselves (a new AssumeRole through this object's STS client, so through the same
+        endpoint and hooks) when less than 15 minutes are left, and every thread waits for
+        the new ones when less than 10 are. The first AssumeRole happens here, so a role
+        that cannot be assumed fails now, for this account only.
+        """
         sts = self.client("sts", region)
-        credentials = sts.assume_role(
-            RoleArn=f"arn:{partition}:iam::{account}:role/{role_name}",
-            RoleSessionName=SESSION_NAME,
-        )["Credentials"]
-        session = boto3.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
-        return Clients(session, self.endpoint_url, self.config, self.hook)
+        role_arn = f"arn:{partition}:iam::{account}:role/{role_name}"
+
+        def fetch() -> dict:
+            answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)
+            credentials = answer["Credentials"]
+            return {"access_key": credentials["AccessKeyId"],
+                    "secret_key": credentials["SecretAccessKey"],
+                    "token": credentials["SessionToken"],
+                    "expiry_time": credentials["Expiration"].isoformat()}
+
+        first = fetch()
+        credentials = RefreshableCredentials(
+            first["access_key"], first["secret_key"], first["token"],
+            dt.datetime.fromisoformat(first["expiry_time"]), refresh_using=fetch,
+            method=CREDENTIALS_METHOD, time_fetcher=self.clock)
+        botocore_session = botocore.session.Session()
+        botocore_session.register_component(
+            "credential_provider", CredentialResolver([_Fixed(credentials)]))
+        session = boto3.Session(botocore_session=botocore_session)
+        return Clients(session, self.endpoint_url, self.config, self.hook, self.clock)
+
+
+class _Fixed(CredentialProvider):
+    """Hands a botocore session the refreshable credentials of one assumed role."""
+
+    METHOD = CREDENTIALS_METHOD
+
+    def __init__(self, credentials: RefreshableCredentials):
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> RefreshableCredentials:
+        return self._credentials
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def retry_config(workers: int, max_attempts: int) -> Config:
