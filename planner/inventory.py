@@ -62,6 +62,11 @@ class Key:
     aliases: list[str] = field(default_factory=list)
     created: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    # From ListKeyRotations (automatic and on-demand rotations so far; null = not read) and
+    # GetKeyRotationStatus (period and next date, null while rotation is off).
+    rotations: int | None = None
+    rotation_period_days: int | None = None
+    next_rotation: str | None = None  # ISO date (UTC), YYYY-MM-DD
 
     @property
     def aws_managed(self) -> bool:

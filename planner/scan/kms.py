@@ -1,6 +1,9 @@
-"""KMS: every key (DescribeKey, rotation status) and every alias, per account and region."""
+"""KMS: every key (DescribeKey, rotation status and history) and every alias, per account
+and region."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from planner.inventory import Key
 from planner.scan.common import (
@@ -16,7 +19,8 @@ from planner.scan.common import (
 )
 
 SERVICE = "kms"
-OPERATIONS = {"kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus")}
+OPERATIONS = {"kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus",
+                     "ListKeyRotations")}
 # Rotation status exists only for symmetric keys with AWS-generated material, and only while
 # the key is usable; asking otherwise is an error by design, not a failure to read.
 ROTATION_STATES = ("Enabled", "Disabled")
@@ -71,20 +75,41 @@ def read_key(scope: Scope, arn: str) -> Step:
         multi_region=bool(meta.get("MultiRegion", False)),
         created=meta["CreationDate"].isoformat() if meta.get("CreationDate") else None,
     )
-    key.rotation_enabled = _rotation(kms, key, scope, step)  # tags: planner/scan/tags.py
+    # Tags come from planner/scan/tags.py (one GetResources listing for all keys).
+    if _rotatable(key):
+        _rotation_status(kms, key, scope, step)
+        if key.manager == "CUSTOMER":  # rotations are billed on customer managed keys only
+            key.rotations = _rotations(kms, key, scope, step)
     step.found.append(key)
     return step
 
 
-def _rotation(kms, key: Key, scope: Scope, step: Step) -> bool | None:
-    if key.spec != "SYMMETRIC_DEFAULT" or key.origin != "AWS_KMS":
-        return None
-    if key.state not in ROTATION_STATES:
-        return None
+def _rotatable(key: Key) -> bool:
+    return (key.spec == "SYMMETRIC_DEFAULT" and key.origin == "AWS_KMS"
+            and key.state in ROTATION_STATES)
+
+
+def _rotation_status(kms, key: Key, scope: Scope, step: Step) -> None:
+    """Whether automatic rotation is on, its period and the next date (both given only while
+    it is on)."""
     try:
-        return bool(kms.get_key_rotation_status(KeyId=key.arn)["KeyRotationEnabled"])
+        status = kms.get_key_rotation_status(KeyId=key.arn)
     except CALL_ERRORS as exc:
         if error_code(exc)[0] not in NO_ROTATION_CODES:
             step.errors.append(scan_error(scope, SERVICE, "GetKeyRotationStatus", exc))
-        return None
+        return
+    key.rotation_enabled = bool(status["KeyRotationEnabled"])
+    key.rotation_period_days = status.get("RotationPeriodInDays")
+    next_date = status.get("NextRotationDate")
+    key.next_rotation = next_date.astimezone(dt.UTC).date().isoformat() if next_date else None
 
+
+def _rotations(kms, key: Key, scope: Scope, step: Step) -> int | None:
+    """Rotations so far, automatic and on-demand: one entry each (the default listing leaves
+    out the key's first key material). The plan prices them; the count stays plain here."""
+    try:
+        return sum(1 for _ in pages(kms, "list_key_rotations", "Rotations", KeyId=key.arn))
+    except CALL_ERRORS as exc:
+        if error_code(exc)[0] not in NO_ROTATION_CODES:
+            step.errors.append(scan_error(scope, SERVICE, "ListKeyRotations", exc))
+        return None

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from planner.inventory import Key
+import datetime as dt
+
+from botocore.stub import Stubber
+
+from planner.inventory import SCHEMA, Key, inventory_from_dict
+from planner.scan import kms as kms_scan
 from planner.scan.common import Alias
 from planner.scan.keyref import KeyCatalogue
-from tests.scan.conftest import HOME
+from tests.scan.conftest import HOME, CallLog, StubClients, raw_client, refuse, stub_scope
 
 ACCOUNT = "111122223333"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -75,3 +80,95 @@ def test_keys_from_the_emulator(aws_client, scan_estate):
     # Rotation is not a property of asymmetric keys: null, and no error recorded.
     assert keys[signing["KeyId"]].rotation_enabled is None
     assert outcome.inventory.errors == []
+
+
+def test_rotations_so_far_come_from_list_key_rotations(aws_client, scan_estate):
+    kms = aws_client("kms")
+    # Rotated twice on demand, then automatic rotation switched off: still 2 rotations.
+    twice = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=twice)
+    kms.rotate_key_on_demand(KeyId=twice)
+    kms.rotate_key_on_demand(KeyId=twice)
+    kms.disable_key_rotation(KeyId=twice)
+    never = kms.create_key()["KeyMetadata"]["KeyId"]
+    signing = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    log = CallLog()
+    outcome = scan_estate(client_hook=log)
+    keys = {k.key_id: k for k in outcome.inventory.keys}
+    assert (keys[twice].rotation_enabled, keys[twice].rotations) == (False, 2)
+    assert (keys[never].rotation_enabled, keys[never].rotations) == (False, 0)
+    # Keys that cannot rotate are not asked.
+    assert keys[signing].rotations is None
+    assert log.calls.count(("kms", "ListKeyRotations")) == 2
+    assert outcome.inventory.errors == []
+
+
+def test_a_refused_list_key_rotations_leaves_the_count_unknown(aws_client, scan_estate):
+    kms = aws_client("kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key_id)
+    outcome = scan_estate(client_hook=refuse("ListKeyRotations"))
+    [key] = outcome.inventory.keys
+    assert (key.rotation_enabled, key.rotations) == (True, None)
+    [error] = outcome.inventory.errors
+    assert (error.service, error.operation, error.code) == ("kms", "ListKeyRotations",
+                                                            "AccessDenied")
+
+
+def _read_stubbed(status: dict, rotation_pages: list[dict]) -> Key:
+    """read_key against botocore Stubber answers shaped as in the AWS KMS API reference
+    (the emulator answers GetKeyRotationStatus without RotationPeriodInDays or
+    NextRotationDate)."""
+    client = raw_client("kms")
+    meta = {"KeyId": KEY_ID, "Arn": KEY_ARN, "KeyManager": "CUSTOMER", "KeyState": "Enabled",
+            "KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "Origin": "AWS_KMS",
+            "CreationDate": dt.datetime(2026, 8, 30, tzinfo=dt.UTC)}
+    with Stubber(client) as stub:
+        stub.add_response("describe_key", {"KeyMetadata": meta}, {"KeyId": KEY_ARN})
+        stub.add_response("get_key_rotation_status", status, {"KeyId": KEY_ARN})
+        marker = None
+        for page in rotation_pages:  # each page asks for the one the last page pointed to
+            expected = {"KeyId": KEY_ARN} | ({"Marker": marker} if marker else {})
+            stub.add_response("list_key_rotations", page, expected)
+            marker = page.get("NextMarker")
+        step = kms_scan.read_key(stub_scope(StubClients(kms=client)), KEY_ARN)
+        stub.assert_no_pending_responses()
+    assert step.errors == []
+    [key] = step.found
+    return key
+
+
+def _rotation(day: int, kind: str = "AUTOMATIC") -> dict:
+    return {"KeyId": KEY_ID, "RotationDate": dt.datetime(2026, 9, day, tzinfo=dt.UTC),
+            "RotationType": kind}
+
+
+def test_custom_period_next_date_and_every_page_of_rotations():
+    status = {"KeyId": KEY_ARN, "KeyRotationEnabled": True, "RotationPeriodInDays": 90,
+              "NextRotationDate": dt.datetime(2026, 12, 13, 4, 30, tzinfo=dt.UTC)}
+    key = _read_stubbed(status, [
+        {"Rotations": [_rotation(1), _rotation(2, "ON_DEMAND")], "Truncated": True,
+         "NextMarker": "page-2"},
+        {"Rotations": [_rotation(3, "ON_DEMAND")], "Truncated": False},
+    ])
+    assert (key.rotation_enabled, key.rotation_period_days, key.next_rotation) == (
+        True, 90, "2026-12-13")
+    assert key.rotations == 3  # the plain count; which of them are billed is the plan's business
+
+
+def test_rotation_off_has_no_period_or_next_date():
+    key = _read_stubbed({"KeyId": KEY_ARN, "KeyRotationEnabled": False},
+                        [{"Rotations": [], "Truncated": False}])
+    assert (key.rotation_enabled, key.rotations, key.rotation_period_days,
+            key.next_rotation) == (False, 0, None, None)
+
+
+def test_an_older_inventory_without_rotation_fields_still_loads():
+    raw = {"account": ACCOUNT, "region": HOME, "key_id": KEY_ID, "arn": KEY_ARN,
+           "manager": "CUSTOMER", "state": "Enabled", "spec": "SYMMETRIC_DEFAULT",
+           "usage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "rotation_enabled": True}
+    inventory = inventory_from_dict(
+        {"schema": SCHEMA, "scanned_at": "2026-01-01T00:00:00+00:00", "tool_version": "0",
+         "accounts": [ACCOUNT], "regions": [HOME], "resources": [], "keys": [raw]}, "old.json")
+    [key] = inventory.keys
+    assert (key.rotations, key.rotation_period_days, key.next_rotation) == (None, None, None)
