@@ -1,8 +1,11 @@
 """Month by month for three years: keys step up at their 1st and 2nd rotations.
 
-Months are whole: a rotation that falls inside a month is billed from that month on (AWS
-prorates it hourly). Requests stay at their monthly level; one-time costs fall in month 1.
-New keys are created in month 1 and rotate yearly from then when rotation is on.
+Month m is the m-th calendar month after the scan's. Months are whole: a rotation dated on
+or before a month's last day is billed from that month on (AWS prorates it hourly). An
+existing key with rotation on rotates at its next rotation date and then every rotation
+period; a key with rotation off stays at the rotations it has. Requests stay at their
+monthly level; one-time costs fall in month 1. New keys are created in month 1 and rotate
+yearly from then when rotation is on.
 """
 
 from __future__ import annotations
@@ -11,16 +14,29 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from planner.plan.keys import DAYS_PER_YEAR, rotations_at
+from planner.plan.keys import DAYS_PER_YEAR
 from planner.plan.model import ZERO, ForecastMonth, KeyPlan
 from pricing import PriceBook, key_cost_lines, total
-
-DAYS_PER_MONTH = Decimal(DAYS_PER_YEAR) / 12
 
 
 def month_label(start: dt.datetime, offset: int) -> str:
     index = start.year * 12 + start.month - 1 + offset
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_after(start: dt.datetime, offset: int) -> dt.date:
+    """The first day after month `offset`: the first day of the calendar month after it."""
+    index = start.year * 12 + start.month + offset
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def rotations_by(key: KeyPlan, before: dt.date) -> int:
+    """The key's rotations so far plus those scheduled on days before `before`: the next
+    rotation date, then one every rotation period."""
+    if not key.rotation or key.next_rotation is None or before <= key.next_rotation:
+        return key.rotations_now
+    period = key.rotation_period_days or DAYS_PER_YEAR
+    return key.rotations_now + 1 + ((before - key.next_rotation).days - 1) // period
 
 
 def _key_month_cost(book: PriceBook, counts: Counter) -> tuple[Decimal, dict]:
@@ -41,7 +57,7 @@ def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
              months: int) -> list[ForecastMonth]:
     rows = []
     for month in range(1, months + 1):
-        elapsed = int(DAYS_PER_MONTH * month)
+        end = month_after(start, month)
         counts_now: Counter = Counter()
         counts_after: Counter = Counter()
         for key in keys:
@@ -51,8 +67,7 @@ def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
                 rotations = (month - 1) // 12 if key.rotation else 0
                 counts_after[(key.region, rotations)] += 1
                 continue
-            age = None if key.age_days is None else key.age_days + elapsed
-            rotations = max(rotations_at(age, key.rotation), key.rotations_now)
+            rotations = rotations_by(key, end)
             if key.lines_now:
                 counts_now[(key.region, rotations)] += 1
             if key.lines_after:

@@ -1,9 +1,11 @@
 """Key plans: existing keys with their rotation surcharges, and the keys the plan proposes.
 
-Rotation count of an existing key: automatic rotation is assumed on since the key's creation
-with the default yearly period, so a key with rotation enabled has rotated once per full year
-of age. A key pending deletion costs nothing now; if the plan says to restore it, it is billed
-after (KMS bills a cancelled deletion as if it had never been scheduled).
+Rotations so far are what ListKeyRotations counted (automatic and on-demand). When the scan
+could not read them, they are estimated from the key's age: rotation on since creation, one
+rotation per full period (RotationPeriodInDays, else 365 days), and the key plan says so. The
+next rotation is KMS's NextRotationDate, else the next creation anniversary of that period.
+A key pending deletion costs nothing now; if the plan says to restore it, it is billed after
+(KMS bills a cancelled deletion as if it had never been scheduled).
 """
 
 from __future__ import annotations
@@ -11,34 +13,50 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.inventory import Inventory, Key
-from planner.plan.model import KeyPlan, ResourcePlan
+from planner.plan.model import ROTATIONS_ESTIMATED, ROTATIONS_LISTED, KeyPlan, ResourcePlan
 from planner.plan.strategy import AWS_MANAGED_PREFIX, NEW_KEY_PREFIX, parse_ref
 from pricing import PriceBook, key_cost_lines
 
 DAYS_PER_YEAR = 365
 
 
-def age_days(key: Key, as_of: dt.datetime) -> int | None:
-    if not key.created:
+def parse_time(text: str | None) -> dt.datetime | None:
+    """An ISO date or date-time from the inventory, in UTC (None when absent or unreadable)."""
+    if not text:
         return None
     try:
-        created = dt.datetime.fromisoformat(key.created.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.UTC)
-    return max((as_of - created).days, 0)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def rotations_at(age: int | None, rotation: bool) -> int:
-    return age // DAYS_PER_YEAR if rotation and age is not None else 0
+def age_days(key: Key, as_of: dt.datetime) -> int | None:
+    created = parse_time(key.created)
+    return None if created is None else max((as_of - created).days, 0)
+
+
+def rotations_at(age: int | None, rotation: bool, period: int = DAYS_PER_YEAR) -> int:
+    return age // period if rotation and age is not None else 0
+
+
+def next_rotation(key: Key, as_of: dt.datetime, period: int) -> dt.date | None:
+    """When the key rotates next: KMS's date, else the next creation anniversary of the
+    period; None while rotation is off."""
+    if not key.rotation_enabled:
+        return None
+    told = parse_time(key.next_rotation)
+    if told is not None:
+        return told.date()
+    created = parse_time(key.created)
+    if created is None:
+        return None
+    passed = max((as_of - created).days, 0) // period
+    return (created + dt.timedelta(days=(passed + 1) * period)).date()
 
 
 def scan_time(inventory: Inventory) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(inventory.scanned_at.replace("Z", "+00:00"))
-    except ValueError:
-        return dt.datetime.now(dt.UTC)
+    return parse_time(inventory.scanned_at) or dt.datetime.now(dt.UTC)
 
 
 def existing_key_plans(inventory: Inventory, book: PriceBook) -> dict[str, KeyPlan]:
@@ -48,7 +66,11 @@ def existing_key_plans(inventory: Inventory, book: PriceBook) -> dict[str, KeyPl
         manager = "AWS" if key.aws_managed else "CUSTOMER"
         age = age_days(key, as_of)
         rotation = bool(key.rotation_enabled)
-        rotations = rotations_at(age, rotation)
+        period = key.rotation_period_days or DAYS_PER_YEAR
+        if key.rotations is not None:
+            rotations, source = key.rotations, ROTATIONS_LISTED
+        else:
+            rotations, source = rotations_at(age, rotation, period), ROTATIONS_ESTIMATED
         lines = key_cost_lines(book, rotations=rotations, state=key.state, manager=manager,
                                region=key.region)
         plans[key.arn] = KeyPlan(
@@ -56,6 +78,8 @@ def existing_key_plans(inventory: Inventory, book: PriceBook) -> dict[str, KeyPl
             label=key.aliases[0] if key.aliases else key.key_id, status="existing",
             manager=manager, state=key.state, spec=key.spec, rotation=rotation,
             rotations_now=rotations, age_days=age, lines_now=lines, lines_after=list(lines),
+            rotations_source=source if manager == "CUSTOMER" else "",
+            next_rotation=next_rotation(key, as_of, period), rotation_period_days=period,
         )
     return plans
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from planner.inventory import Inventory, Resource
 from pricing import CostLine, PriceBook
 
 ZERO = Decimal(0)
+ROTATIONS_LISTED = "ListKeyRotations"
+ROTATIONS_ESTIMATED = "estimated from key age"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class KeyPlan:
     resources_after: int = 0
     lines_now: list[CostLine] = field(default_factory=list)  # key-months and rotations
     lines_after: list[CostLine] = field(default_factory=list)
+    # Where rotations_now comes from: ROTATIONS_LISTED, ROTATIONS_ESTIMATED, or "" for keys
+    # with no rotations to price (AWS managed, proposed, not listed).
+    rotations_source: str = ""
+    next_rotation: dt.date | None = None  # the forecast's first rotation ahead (rotation on)
+    rotation_period_days: int | None = None
 
 
 @dataclass(slots=True)

@@ -46,7 +46,7 @@ def resources_table(plan: Plan) -> tuple[list[str], list[list]]:
 def keys_table(plan: Plan) -> tuple[list[str], list[list]]:
     header = ["key", "account", "region", "label", "status", "manager", "state", "spec",
               "rotation", "rotations_billed_now", "resources_now", "resources_after",
-              "monthly_now_usd", "monthly_after_usd"]
+              "monthly_now_usd", "monthly_after_usd", "rotations_now", "rotations_source"]
     rows = []
     for k in plan.keys:
         rows.append([
@@ -55,6 +55,7 @@ def keys_table(plan: Plan) -> tuple[list[str], list[list]]:
             k.resources_now, k.resources_after,
             sum((line.cost for line in k.lines_now), Decimal(0)),
             sum((line.cost for line in k.lines_after), Decimal(0)),
+            k.rotations_now, k.rotations_source,
         ])
     return header, rows
 

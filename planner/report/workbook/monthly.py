@@ -21,6 +21,7 @@ KEY_COLUMNS = [
     Column("key-months after", 10, "quantity"),
     Column("rotation key-months after", 12, "quantity"),
     Column("monthly after", 13, "currency"),
+    Column("rotations so far", 10, "integer"), Column("rotations source", 22),
 ]
 
 REQUEST_COLUMNS = [
@@ -63,6 +64,7 @@ def write_keys(table: Table, plan: Plan, prices: Prices) -> None:
             Formula(key_formula(prices, plan.book, region, ("L", "M")), cost_now),
             after["key_month"], after["rotation_month"],
             Formula(key_formula(prices, plan.book, region, ("O", "P")), cost_after),
+            k.rotations_now, k.rotations_source,
         ])
     table.finish()
     return table
