@@ -75,3 +75,30 @@ def test_bad_inventory_is_exit_2(tmp_path, capsys, content, message):
     path.write_text(content)
     assert run(["plan", path, "--out", tmp_path / "x.xlsx"]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    (("keys", 0, "created"), 5, "keys[0].created: must be text or null"),
+    (("resources", 0, "size_gb"), "x", "resources[0].size_gb: must be a number >= 0"),
+    (("resources", 0, "tags"), ["a"], "resources[0].tags: must be an object"),
+    (("resources", 1, "object_count"), -5, "resources[1].object_count: must be a whole"),
+    (("resources",), {}, "resources: must be a list"),
+    (("accounts",), "111111111111", "accounts: must be a list of text"),
+])
+def test_inventory_fields_of_the_wrong_type_are_exit_2(tmp_path, capsys, path, value,
+                                                       message):
+    from tests.factories import make_key
+
+    inventory = make_inventory([make_resource("volume", "vol-1", "none", size_gb=10),
+                                make_resource("bucket", "b", "sse-s3", object_count=5)],
+                               keys=[make_key("k")])
+    data = inventory.to_dict()
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    broken = tmp_path / "inv.json"
+    broken.write_text(json.dumps(data))
+    assert run(["plan", broken, "--out", tmp_path / "x.xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
