@@ -11,6 +11,7 @@ from rich.table import Table
 
 from planner.cli.common import out, usd
 from planner.errors import InputError
+from planner.files import check_writable
 from planner.inventory import load_inventory
 from planner.plan import PlanSettings, build_plan
 from planner.plan.strategy import check_strategy, check_target, load_policy
@@ -83,11 +84,12 @@ def plan(
 ) -> None:
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
                              reencrypt_objects, billing_scope)
+    if out_path == DEFAULT_OUT:
+        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(out_path, json_path)
     book = load_price_book(prices)
     usage_model = load_usage(usage)
     result = build_plan(load_inventory(inventory), settings, usage_model, book)
-    if out_path == DEFAULT_OUT:
-        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(result, out_path)
     document = summary(result)
     if json_path:
