@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from planner.cli.common import out, usd
+from planner.cli.common import err, out, usd
 from planner.errors import InputError
 from planner.files import check_writable
 from planner.inventory import load_inventory
@@ -37,6 +37,13 @@ def make_settings(target: str | None, key_strategy: str, policy: Path | None, ro
         key_strategy=check_strategy(key_strategy), rotation=rotation, bucket_keys=bucket_keys,
         reencrypt_objects=reencrypt_objects, billing_scope=billing_scope,
     )
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for warning in warnings[:20]:
+        err.print(f"warning: {warning}")
+    if len(warnings) > 20:
+        err.print(f"warning: ... and {len(warnings) - 20} more")
 
 
 def print_summary(document: dict) -> None:
@@ -96,5 +103,6 @@ def plan(
         write_json(document, json_path)
     if csv_dir:
         write_csv(result, csv_dir)
+    print_warnings(result.warnings)
     print_summary(document)
     out.print(f"Workbook: {out_path}")

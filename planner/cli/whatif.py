@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from planner.cli.common import out, usd
-from planner.cli.plan import make_settings
+from planner.cli.plan import make_settings, print_warnings
 from planner.errors import InputError
 from planner.files import check_writable
 from planner.inventory import load_inventory
@@ -51,6 +51,7 @@ def whatif(
     results = run_whatif(load_inventory(inventory), base, load_usage(usage),
                          load_price_book(prices), chosen, str(scenarios or "--vary"))
     rows = comparison(results)
+    print_warnings(results[0].plan.warnings)
     write_scenarios_workbook([(r.scenario.name, r.plan) for r in results], out_path)
     if json_path:
         write_json({"schema": "kmsplan.whatif/1", "scenarios": [

@@ -61,6 +61,17 @@ def _region_settings(inventory: Inventory, keys_by_arn: dict) -> list[Resource]:
     return rows
 
 
+def _unmatched_usage(inventory: Inventory, usage: Usage, keys: dict) -> list[str]:
+    """Usage-file entries that name no scanned resource or key: likely a misspelt name."""
+    names = {r.arn for r in inventory.resources} | {r.resource_id for r in inventory.resources}
+    where = usage.path or "usage file"
+    warnings = [f"{where}: resources.{ref} matches no resource in the inventory"
+                for ref in usage.overrides if ref not in names]
+    warnings += [f"{where}: keys.{arn} matches no key in the inventory"
+                 for arn in usage.keys if arn not in keys]
+    return warnings
+
+
 def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
                       phase: str) -> list[Source]:
     """Request sources for one phase; measured key totals replace estimates on their key."""
@@ -130,6 +141,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
+        warnings=_unmatched_usage(inventory, usage, keys),
     )
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),

@@ -37,6 +37,7 @@ def summary(plan: Plan) -> dict:
         "coverage": coverage_by(plan.inventory.resources, "service"),
         "actions": dict(sorted(actions.items())),
         "at_risk": [p.resource.resource_id for p in plan.at_risk],
+        "warnings": plan.warnings,
         "settings": {
             "target": s.target, "service_targets": dict(s.service_targets),
             "key_strategy": s.key_strategy, "rotation": s.rotation,

@@ -102,3 +102,18 @@ def test_inventory_fields_of_the_wrong_type_are_exit_2(tmp_path, capsys, path, v
     assert run(["plan", broken, "--out", tmp_path / "x.xlsx"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_usage_entries_that_match_nothing_are_warned_about(inventory_file, tmp_path, capsys):
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("schema: kmsplan.usage/1\nresources:\n"
+                     "  vol-1: {monthly_attach_events: 9}\n"
+                     "  vol-typo: {monthly_attach_events: 9}\n")
+    summary = tmp_path / "s.json"
+    assert run(["plan", inventory_file, "--usage", usage, "--out", tmp_path / "p.xlsx",
+                "--json", summary]) == 0
+    err = capsys.readouterr().err
+    assert "resources.vol-typo matches no resource" in err
+    assert "vol-1 matches" not in err
+    assert json.loads(summary.read_text())["warnings"] == [
+        f"{usage}: resources.vol-typo matches no resource in the inventory"]
