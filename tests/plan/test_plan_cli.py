@@ -1,5 +1,6 @@
 import csv
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -40,6 +41,10 @@ def test_plan_writes_summary_csv_and_workbook(inventory_file, tmp_path, capsys):
     with open(folder / "resources.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["resource_id"] for r in rows} >= {"vol-1", "'=HYPERLINK(\"http://x\",\"y\")"}
+    # Money in cents, each column adding up to the summary's figure.
+    one_time = [r["one_time_usd"] for r in rows]
+    assert all(len(v.split(".")[1]) == 2 for v in one_time)
+    assert sum(Decimal(v) for v in one_time) == Decimal(document["one_time_usd"])
     assert "Monthly after" in capsys.readouterr().out
 
 
