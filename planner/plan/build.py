@@ -9,10 +9,10 @@ from planner.plan.billing import Source, price_requests
 from planner.plan.forecast import forecast
 from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
-from planner.plan.requests import spread
 from planner.plan.resources import ResourcePlanner
 from planner.usage import Usage
 from pricing import PriceBook
+from pricing.costs import largest_remainder
 
 ESTIMATED = "estimated from usage figures"
 
@@ -94,7 +94,7 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
         measured_symmetric = measurement.requests.get("symmetric", 0)
         # Spread the measured total over the key's resources by their estimates; a phase's
         # request count keeps the ratio the estimate had between now and after.
-        shares = spread(measured_symmetric, [p.requests_now for p in members])
+        shares = largest_remainder(measured_symmetric, [p.requests_now for p in members])
         for plan, share in zip(members, shares, strict=True):
             ref = plan.key_now if phase == "now" else plan.key_after
             if phase == "after" and plan.requests_now:
