@@ -21,9 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# The README's picture: the demo workbook's Summary sheet, rendered by LibreOffice.
+# The committed samples: the demo workbook and the README's picture of its Summary sheet,
+# rendered by LibreOffice (needs poppler-utils for pdftoppm).
 summary-png: $(STAMP)
 	$(BIN)/kmsplan demo --out reports/demo.xlsx --quiet
+	cp reports/demo.xlsx reports/demo-sample.xlsx
 	$(BIN)/python scripts/render_summary.py reports/demo.xlsx --out docs/summary.png
 
 bench: $(STAMP)

@@ -10,13 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from planner.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` only on success."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # name the file the user asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -26,6 +31,18 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def check_writable(*targets: str | Path | None) -> None:
+    """Fail before any work or any write when an output's folder is missing or read-only."""
+    for target in targets:
+        if target is None:
+            continue
+        folder = Path(target).parent
+        if not folder.is_dir():
+            raise InputError(f"{target}: the folder {str(folder)!r} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise InputError(f"{target}: the folder {str(folder)!r} is not writable")
 
 
 @contextlib.contextmanager

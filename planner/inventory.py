@@ -137,6 +137,62 @@ def _build(cls, raw: object, where: str):
         raise InputError(f"{where}: missing field {missing[0]!r}") from None
 
 
+_TEXT, _MAYBE_TEXT = "text", "text or null"
+_MAYBE_BOOL, _BOOL = "true, false or null", "true or false"
+_MAYBE_COUNT, _MAYBE_SIZE = "a whole number >= 0 or null", "a number >= 0 or null"
+_MAP, _LIST = "an object", "a list of text"
+# Field types an inventory must have; anything else is bad input, not a crash later.
+FIELD_TYPES = {
+    Resource: {"account": _TEXT, "region": _TEXT, "resource_id": _TEXT, "arn": _TEXT,
+               "name": _TEXT, "tags": _MAP, "kms_key_arn": _MAYBE_TEXT,
+               "bucket_key_enabled": _MAYBE_BOOL, "size_gb": _MAYBE_SIZE,
+               "object_count": _MAYBE_COUNT, "error": _MAYBE_TEXT, "details": _MAP},
+    Key: {"account": _TEXT, "region": _TEXT, "key_id": _TEXT, "arn": _TEXT,
+          "manager": _TEXT, "state": _TEXT, "spec": _TEXT, "usage": _TEXT, "origin": _TEXT,
+          "multi_region": _BOOL, "rotation_enabled": _MAYBE_BOOL, "aliases": _LIST,
+          "created": _MAYBE_TEXT, "tags": _MAP},
+    RegionSettings: {"account": _TEXT, "region": _TEXT,
+                     "ebs_encryption_by_default": _MAYBE_BOOL,
+                     "ebs_default_key_arn": _MAYBE_TEXT},
+}
+
+
+def _fits(value: object, kind: str) -> bool:
+    if value is None:
+        return kind.endswith("or null")
+    if kind in (_TEXT, _MAYBE_TEXT):
+        return isinstance(value, str)
+    if kind in (_BOOL, _MAYBE_BOOL):
+        return isinstance(value, bool)
+    if kind == _MAP:
+        return isinstance(value, dict)
+    if kind == _LIST:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return number and (kind == _MAYBE_SIZE or isinstance(value, int))
+
+
+def _check_types(item, where: str):
+    for name, kind in FIELD_TYPES[type(item)].items():
+        if not _fits(getattr(item, name), kind):
+            raise InputError(f"{where}.{name}: must be {kind}, got {getattr(item, name)!r}")
+    return item
+
+
+def _records(data: dict, name: str, label: str) -> list:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        raise InputError(f"{label}: {name}: must be a list")
+    return value
+
+
+def _texts(data: dict, name: str, label: str) -> list[str]:
+    value = data.get(name)
+    if not _fits(value, _LIST):
+        raise InputError(f"{label}: {name}: must be {_LIST}")
+    return list(value)
+
+
 def _check_choice(value: object, allowed: tuple, where: str) -> None:
     if value not in allowed:
         raise InputError(f"{where}: {value!r} is not one of {', '.join(map(str, allowed))}")
@@ -153,28 +209,30 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         if name not in data:
             raise InputError(f"{label}: missing field {name!r}")
     resources = []
-    for i, raw in enumerate(data["resources"]):
+    for i, raw in enumerate(_records(data, "resources", label)):
         where = f"{label}: resources[{i}]"
-        resource = _build(Resource, raw, where)
+        resource = _check_types(_build(Resource, raw, where), where)
         _check_choice(resource.service, SERVICES, f"{where}.service")
         _check_choice(resource.resource_type, RESOURCE_TYPES, f"{where}.resource_type")
         _check_choice(resource.encryption, ENCRYPTION_STATES, f"{where}.encryption")
         _check_choice(resource.algorithm, ALGORITHMS, f"{where}.algorithm")
         resources.append(resource)
-    keys = [_build(Key, raw, f"{label}: keys[{i}]") for i, raw in enumerate(data.get("keys", []))]
+    keys = [_check_types(_build(Key, raw, f"{label}: keys[{i}]"), f"{label}: keys[{i}]")
+            for i, raw in enumerate(_records(data, "keys", label))]
     settings = [
-        _build(RegionSettings, raw, f"{label}: settings[{i}]")
-        for i, raw in enumerate(data.get("settings", []))
+        _check_types(_build(RegionSettings, raw, f"{label}: settings[{i}]"),
+                     f"{label}: settings[{i}]")
+        for i, raw in enumerate(_records(data, "settings", label))
     ]
     errors = [
         _build(ScanError, raw, f"{label}: errors[{i}]")
-        for i, raw in enumerate(data.get("errors", []))
+        for i, raw in enumerate(_records(data, "errors", label))
     ]
     return Inventory(
         scanned_at=data["scanned_at"],
         tool_version=data["tool_version"],
-        accounts=list(data["accounts"]),
-        regions=list(data["regions"]),
+        accounts=_texts(data, "accounts", label),
+        regions=_texts(data, "regions", label),
         resources=resources,
         keys=keys,
         settings=settings,

@@ -101,14 +101,17 @@ class PriceBook:
         return list(self.region_overrides)
 
     def with_prices(self, changes: dict[str, str | Decimal], label: str) -> PriceBook:
-        """A copy with some entries' values replaced (what-if price overrides)."""
+        """A copy with some entries' values replaced in every region (what-if price
+        overrides): a region's own override of a changed entry gives way to the change."""
         entries = dict(self.entries)
         for name, raw in changes.items():
             if name not in entries:
                 raise PriceBookError(f"{label}: unknown price book entry {name!r}")
             value = _checked(name, _decimal(raw, f"{label}: {name}"), f"{label}: {name}")
             entries[name] = replace(entries[name], value=value, source=label, unconfirmed=True)
-        return replace(self, entries=entries)
+        overrides = {region: {n: e for n, e in over.items() if n not in changes}
+                     for region, over in self.region_overrides.items()}
+        return replace(self, entries=entries, region_overrides=overrides)
 
 
 def _decimal(raw: object, where: str) -> Decimal:

@@ -146,17 +146,28 @@ def share_free_tier(book: PriceBook, parts: Sequence[Mapping[str, int]]) -> Free
     per_part: list[dict[str, int]] = [{} for _ in parts]
     if applied == 0:
         return FreeTierShare(allowance, 0, per_part)
-    shares = []
-    for order, (i, c, count) in enumerate(cells):
-        whole, remainder = divmod(applied * count, eligible_total)
-        shares.append([whole, remainder, order, i, c])
-    left = applied - sum(s[0] for s in shares)
-    for share in sorted(shares, key=lambda s: (-s[1], s[2]))[:left]:
-        share[0] += 1
-    for whole, _, _, i, c in shares:
-        if whole:
-            per_part[i][c] = whole
+    shares = largest_remainder(applied, [count for _, _, count in cells])
+    for (i, c, _), share in zip(cells, shares, strict=True):
+        if share:
+            per_part[i][c] = share
     return FreeTierShare(allowance, applied, per_part)
+
+
+def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` in whole parts proportional to `weights`, adding up exactly: each part gets
+    its floor, and the units left go to the largest remainders (ties to the earlier part).
+    All-zero weights share equally."""
+    if not weights:
+        return []
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1] * len(weights), len(weights)
+    parts = [divmod(total * w, weight_sum) for w in weights]
+    shares = [whole for whole, _ in parts]
+    left = total - sum(shares)
+    for i in sorted(range(len(parts)), key=lambda i: (-parts[i][1], i))[:left]:
+        shares[i] += 1
+    return shares
 
 
 def monthly_cost_lines(

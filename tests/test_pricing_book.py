@@ -141,3 +141,15 @@ def test_what_if_changes_are_checked_too():
         book.with_prices({"hours_per_month": "0"}, "scenario")
     changed = book.with_prices({"key_month": "0.5"}, "scenario")
     assert (changed.value("key_month"), changed.entry("key_month").unconfirmed) == (D("0.5"), True)
+
+
+def test_what_if_price_changes_reach_regions_with_their_own_override(tmp_path):
+    data = bundled_data()
+    data["regions"]["eu-west-1"] = {"requests_symmetric": "0.04"}
+    path = tmp_path / "book.yaml"
+    path.write_text(yaml.safe_dump(data))
+    book = load_price_book(path)
+    assert book.value("requests_symmetric", "eu-west-1") == D("0.04")
+    changed = book.with_prices({"requests_symmetric": "0"}, "scenario")
+    assert changed.value("requests_symmetric", "eu-west-1") == 0
+    assert changed.value("requests_symmetric", "us-east-1") == 0

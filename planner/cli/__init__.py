@@ -37,11 +37,12 @@ def _root() -> None:
     """kmsplan: scan, plan, what-if and price the move to customer managed KMS keys."""
 
 
-app.command("price", help=price_cmd.__doc__)(price_cmd.price)
-app.command("scan", help=scan_cmd.__doc__)(scan_cmd.scan)
+# In the order of the job: try it, scan, plan, compare, price, maintain, measure.
 app.command("demo", help=demo_cmd.__doc__)(demo_cmd.demo)
+app.command("scan", help=scan_cmd.__doc__)(scan_cmd.scan)
 app.command("plan", help=plan_cmd.__doc__)(plan_cmd.plan)
 app.command("whatif", help=whatif_cmd.__doc__)(whatif_cmd.whatif)
+app.command("price", help=price_cmd.__doc__)(price_cmd.price)
 app.add_typer(prices_cmd.app, name="prices")
 app.add_typer(usage_cmd.app, name="usage")
 

@@ -30,3 +30,4 @@ def demo(
     print_summary(result.summary)
     out.print(f"Workbook: {result.workbook}")
     out.print(f"Inventory: {result.inventory}  Summary: {result.summary_json}")
+    out.print(f"Plan it again, or change the usage file and see: {result.replan_command}")

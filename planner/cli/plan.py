@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from planner.cli.common import out, usd
+from planner.cli.common import err, out, usd
 from planner.errors import InputError
+from planner.files import check_writable
 from planner.inventory import load_inventory
 from planner.plan import PlanSettings, build_plan
 from planner.plan.strategy import check_strategy, check_target, load_policy
@@ -36,6 +37,13 @@ def make_settings(target: str | None, key_strategy: str, policy: Path | None, ro
         key_strategy=check_strategy(key_strategy), rotation=rotation, bucket_keys=bucket_keys,
         reencrypt_objects=reencrypt_objects, billing_scope=billing_scope,
     )
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for warning in warnings[:20]:
+        err.print(f"warning: {warning}")
+    if len(warnings) > 20:
+        err.print(f"warning: ... and {len(warnings) - 20} more")
 
 
 def print_summary(document: dict) -> None:
@@ -83,16 +91,18 @@ def plan(
 ) -> None:
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
                              reencrypt_objects, billing_scope)
+    if out_path == DEFAULT_OUT:
+        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(out_path, json_path)
     book = load_price_book(prices)
     usage_model = load_usage(usage)
     result = build_plan(load_inventory(inventory), settings, usage_model, book)
-    if out_path == DEFAULT_OUT:
-        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
     write_workbook(result, out_path)
     document = summary(result)
     if json_path:
         write_json(document, json_path)
     if csv_dir:
         write_csv(result, csv_dir)
+    print_warnings(result.warnings)
     print_summary(document)
     out.print(f"Workbook: {out_path}")

@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from planner.cli.common import out, usd
-from planner.cli.plan import make_settings
+from planner.cli.plan import make_settings, print_warnings
 from planner.errors import InputError
+from planner.files import check_writable
 from planner.inventory import load_inventory
 from planner.report.summary import summary, write_json
 from planner.report.workbook import write_scenarios_workbook
@@ -43,12 +44,14 @@ def whatif(
         chosen += vary_scenarios(spec)
     if not chosen:
         raise InputError("whatif: give --scenarios FILE or --vary NAME=V1,V2")
+    if out_path == DEFAULT_OUT:
+        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(out_path, json_path)
     base = make_settings(target, key_strategy, policy, True, True, True, billing_scope)
     results = run_whatif(load_inventory(inventory), base, load_usage(usage),
                          load_price_book(prices), chosen, str(scenarios or "--vary"))
     rows = comparison(results)
-    if out_path == DEFAULT_OUT:
-        DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
+    print_warnings(results[0].plan.warnings)
     write_scenarios_workbook([(r.scenario.name, r.plan) for r in results], out_path)
     if json_path:
         write_json({"schema": "kmsplan.whatif/1", "scenarios": [

@@ -10,6 +10,7 @@ import boto3
 
 from planner.demo.estate import REGIONS, ROLE_NAME, seed_demo_estate
 from planner.emulator import emulator_environment, local_aws
+from planner.files import atomic_open
 from planner.inventory import save_inventory
 from planner.plan import Plan, PlanSettings, build_plan
 from planner.report.summary import summary, write_json
@@ -29,6 +30,13 @@ class DemoResult:
     workbook: Path
     inventory: Path
     summary_json: Path
+    usage: Path
+
+    @property
+    def replan_command(self) -> str:
+        """The `kmsplan plan` command that gives the same figures from the saved files."""
+        return (f"kmsplan plan {self.inventory} --usage {self.usage} "
+                f"--billing-scope {DEMO_SETTINGS.billing_scope}")
 
 
 def run_demo(out: Path, progress=None) -> DemoResult:
@@ -42,12 +50,14 @@ def run_demo(out: Path, progress=None) -> DemoResult:
     inventory = outcome.inventory
     inventory_path = out.with_name(f"{out.stem}-inventory.json")
     save_inventory(inventory, inventory_path)
-    usage_file = resources.files("planner") / "data" / "demo-usage.yaml"
-    with resources.as_file(usage_file) as usage_path:
-        usage = load_usage(usage_path)
-    plan = build_plan(inventory, DEMO_SETTINGS, usage, load_price_book())
+    # The usage file goes beside the inventory, so the user can edit it and plan again.
+    usage_path = out.with_name(f"{out.stem}-usage.yaml")
+    text = (resources.files("planner") / "data" / "demo-usage.yaml").read_text("utf-8")
+    with atomic_open(usage_path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    plan = build_plan(inventory, DEMO_SETTINGS, load_usage(usage_path), load_price_book())
     write_workbook(plan, out)
     document = summary(plan)
     summary_path = out.with_name(f"{out.stem}-summary.json")
     write_json(document, summary_path)
-    return DemoResult(plan, document, out, inventory_path, summary_path)
+    return DemoResult(plan, document, out, inventory_path, summary_path, usage_path)

@@ -50,7 +50,8 @@ def request_class(
     class, so an unknown key size errs high, never low.
     """
     if event_name in KEY_PAIR_OPERATIONS:
-        return "gdkp_rsa" if (key_pair_spec or "").startswith("RSA") else "gdkp_ecc"
+        # ECC only when the record says so: a missing spec is priced as the dearer RSA.
+        return "gdkp_ecc" if (key_pair_spec or "").startswith("ECC") else "gdkp_rsa"
     if event_name in MAC_OPERATIONS:
         return "hmac"
     if event_name in SPEC_PRICED:

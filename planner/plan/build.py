@@ -9,10 +9,10 @@ from planner.plan.billing import Source, price_requests
 from planner.plan.forecast import forecast
 from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
-from planner.plan.requests import spread
 from planner.plan.resources import ResourcePlanner
 from planner.usage import Usage
 from pricing import PriceBook
+from pricing.costs import largest_remainder
 
 ESTIMATED = "estimated from usage figures"
 
@@ -26,25 +26,50 @@ def _check(settings: PlanSettings, usage: Usage, inventory: Inventory, book: Pri
         book.entry("key_month", region)  # a region the price book lacks is bad input
 
 
-def _region_settings(inventory: Inventory) -> list[Resource]:
+def _default_key_state(setting, keys_by_arn: dict, errors: dict) -> tuple[str, str | None]:
+    """The EBS default-encryption setting's place on the ladder, and the error if unknown."""
+    where = (setting.account, setting.region)
+    if setting.ebs_encryption_by_default is None:
+        return "unknown", errors.get((*where, "GetEbsEncryptionByDefault"), "not read")
+    if not setting.ebs_encryption_by_default:
+        return "none", None
+    arn = setting.ebs_default_key_arn
+    if arn is None:
+        error = errors.get((*where, "GetEbsDefaultKmsKeyId"))
+        # No error: encryption is on and AWS names no other key, so it is aws/ebs.
+        return ("unknown", error) if error else ("aws-managed", None)
+    key = keys_by_arn.get(arn)
+    if key is not None:
+        return ("aws-managed" if key.aws_managed else "customer-managed"), None
+    return ("aws-managed" if "alias/aws/" in arn else "customer-managed"), None
+
+
+def _region_settings(inventory: Inventory, keys_by_arn: dict) -> list[Resource]:
     """EBS encryption-by-default settings as plannable rows (one per account and region)."""
+    errors = {(e.account, e.region, e.operation): f"{e.code}: {e.message}"
+              for e in inventory.errors}
     rows = []
     for s in inventory.settings:
-        if s.ebs_encryption_by_default is None:
-            encryption = "unknown"
-        elif not s.ebs_encryption_by_default:
-            encryption = "none"
-        else:
-            managed = s.ebs_default_key_arn is None or "alias/aws/ebs" in s.ebs_default_key_arn
-            encryption = "aws-managed" if managed else "customer-managed"
+        encryption, error = _default_key_state(s, keys_by_arn, errors)
         rows.append(Resource(
             account=s.account, region=s.region, service="ebs", resource_type="account-setting",
             resource_id=f"ebs-encryption-by-default/{s.account}/{s.region}",
             arn=f"arn:aws:ec2:{s.region}:{s.account}:ebs-encryption-by-default",
             name="EBS encryption by default", encryption=encryption,
-            kms_key_arn=s.ebs_default_key_arn if encryption != "none" else None,
+            kms_key_arn=s.ebs_default_key_arn if encryption != "none" else None, error=error,
         ))
     return rows
+
+
+def _unmatched_usage(inventory: Inventory, usage: Usage, keys: dict) -> list[str]:
+    """Usage-file entries that name no scanned resource or key: likely a misspelt name."""
+    names = {r.arn for r in inventory.resources} | {r.resource_id for r in inventory.resources}
+    where = usage.path or "usage file"
+    warnings = [f"{where}: resources.{ref} matches no resource in the inventory"
+                for ref in usage.overrides if ref not in names]
+    warnings += [f"{where}: keys.{arn} matches no key in the inventory"
+                 for arn in usage.keys if arn not in keys]
+    return warnings
 
 
 def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
@@ -69,7 +94,7 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
         measured_symmetric = measurement.requests.get("symmetric", 0)
         # Spread the measured total over the key's resources by their estimates; a phase's
         # request count keeps the ratio the estimate had between now and after.
-        shares = spread(measured_symmetric, [p.requests_now for p in members])
+        shares = largest_remainder(measured_symmetric, [p.requests_now for p in members])
         for plan, share in zip(members, shares, strict=True):
             ref = plan.key_now if phase == "now" else plan.key_after
             if phase == "after" and plan.requests_now:
@@ -102,7 +127,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
     for i in order:
         planned[i] = planner.plan(inventory.resources[i])
     resources: list[ResourcePlan] = planned  # type: ignore[assignment]
-    region_actions = [planner.plan(row) for row in _region_settings(inventory)]
+    region_actions = [planner.plan(row) for row in _region_settings(inventory, keys_by_arn)]
     everything = resources + region_actions
     keys = key_plans(inventory, book, everything, settings.rotation)
     rows_now, free_now = price_requests(
@@ -116,6 +141,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
+        warnings=_unmatched_usage(inventory, usage, keys),
     )
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),

@@ -132,6 +132,7 @@ class Plan:
     free_tier_now: int
     free_tier_after: int
     region_actions: list[ResourcePlan] = field(default_factory=list)  # EBS default encryption
+    warnings: list[str] = field(default_factory=list)  # inputs that matched nothing, ...
 
     @property
     def all_actions(self) -> list[ResourcePlan]:

@@ -48,19 +48,3 @@ def monthly_requests(base: int, kms: bool, bucket_key: bool | None, reduction: D
     if bucket_key:
         return int((base * (1 - reduction)).to_integral_value(rounding=ROUND_HALF_UP))
     return base
-
-
-def spread(total: int, weights: list[int]) -> list[int]:
-    """`total` in whole parts proportional to `weights` (largest remainder, exact sum)."""
-    weight_sum = sum(weights)
-    if not weights:
-        return []
-    if weight_sum == 0:
-        weights, weight_sum = [1] * len(weights), len(weights)
-    parts = [divmod(total * w, weight_sum) for w in weights]
-    shares = [whole for whole, _ in parts]
-    left = total - sum(shares)
-    order = sorted(range(len(parts)), key=lambda i: (-parts[i][1], i))
-    for i in order[:left]:
-        shares[i] += 1
-    return shares

@@ -13,7 +13,7 @@ from planner.files import atomic_open
 from planner.plan.model import Plan
 from planner.report.safety import safe_text
 from planner.report.tables import TABLES
-from pricing.present import round_cents
+from pricing.present import allocate_cents, round_cents
 
 
 def money(amount: Decimal) -> str:
@@ -37,6 +37,7 @@ def summary(plan: Plan) -> dict:
         "coverage": coverage_by(plan.inventory.resources, "service"),
         "actions": dict(sorted(actions.items())),
         "at_risk": [p.resource.resource_id for p in plan.at_risk],
+        "warnings": plan.warnings,
         "settings": {
             "target": s.target, "service_targets": dict(s.service_targets),
             "key_strategy": s.key_strategy, "rotation": s.rotation,
@@ -65,13 +66,24 @@ def _cell(value: object) -> object:
     return value
 
 
+def _money_in_cents(header: list[str], rows: list[list]) -> None:
+    """Money columns (named *_usd) in cents, each column still adding up to its total."""
+    for column, name in enumerate(header):
+        if name.endswith("_usd") and rows:
+            cents = allocate_cents([row[column] for row in rows])
+            for row, value in zip(rows, cents, strict=True):
+                row[column] = f"{value:.2f}"
+
+
 def write_csv(plan: Plan, folder: str | Path) -> list[Path]:
-    """One CSV per table; text that a spreadsheet could take for a formula is guarded."""
+    """One CSV per table; money in cents; text a spreadsheet could take for a formula is
+    guarded."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, build in TABLES.items():
         header, rows = build(plan)
+        _money_in_cents(header, rows)
         target = folder / f"{name}.csv"
         with atomic_open(target, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

@@ -22,6 +22,8 @@ from pricing.costs import REQUEST_CLASSES
     ("GetPublicKey", "ECC_SECG_P256K1", None, None, "asymmetric"),
     ("DeriveSharedSecret", None, None, None, "asymmetric"),
     ("GenerateDataKeyPair", None, "RSA_4096", None, "gdkp_rsa"),
+    # No keyPairSpec recorded: priced as the dearer RSA class, never low.
+    ("GenerateDataKeyPair", None, None, None, "gdkp_rsa"),
     ("GenerateDataKeyPairWithoutPlaintext", "SYMMETRIC_DEFAULT", "ECC_NIST_P384", None,
      "gdkp_ecc"),
     ("GenerateMac", None, None, "HMAC_SHA_256", "hmac"),

@@ -1,5 +1,6 @@
 import csv
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -40,6 +41,10 @@ def test_plan_writes_summary_csv_and_workbook(inventory_file, tmp_path, capsys):
     with open(folder / "resources.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["resource_id"] for r in rows} >= {"vol-1", "'=HYPERLINK(\"http://x\",\"y\")"}
+    # Money in cents, each column adding up to the summary's figure.
+    one_time = [r["one_time_usd"] for r in rows]
+    assert all(len(v.split(".")[1]) == 2 for v in one_time)
+    assert sum(Decimal(v) for v in one_time) == Decimal(document["one_time_usd"])
     assert "Monthly after" in capsys.readouterr().out
 
 
@@ -75,3 +80,45 @@ def test_bad_inventory_is_exit_2(tmp_path, capsys, content, message):
     path.write_text(content)
     assert run(["plan", path, "--out", tmp_path / "x.xlsx"]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    (("keys", 0, "created"), 5, "keys[0].created: must be text or null"),
+    (("resources", 0, "size_gb"), "x", "resources[0].size_gb: must be a number >= 0"),
+    (("resources", 0, "tags"), ["a"], "resources[0].tags: must be an object"),
+    (("resources", 1, "object_count"), -5, "resources[1].object_count: must be a whole"),
+    (("resources",), {}, "resources: must be a list"),
+    (("accounts",), "111111111111", "accounts: must be a list of text"),
+])
+def test_inventory_fields_of_the_wrong_type_are_exit_2(tmp_path, capsys, path, value,
+                                                       message):
+    from tests.factories import make_key
+
+    inventory = make_inventory([make_resource("volume", "vol-1", "none", size_gb=10),
+                                make_resource("bucket", "b", "sse-s3", object_count=5)],
+                               keys=[make_key("k")])
+    data = inventory.to_dict()
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    broken = tmp_path / "inv.json"
+    broken.write_text(json.dumps(data))
+    assert run(["plan", broken, "--out", tmp_path / "x.xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_usage_entries_that_match_nothing_are_warned_about(inventory_file, tmp_path, capsys):
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("schema: kmsplan.usage/1\nresources:\n"
+                     "  vol-1: {monthly_attach_events: 9}\n"
+                     "  vol-typo: {monthly_attach_events: 9}\n")
+    summary = tmp_path / "s.json"
+    assert run(["plan", inventory_file, "--usage", usage, "--out", tmp_path / "p.xlsx",
+                "--json", summary]) == 0
+    err = capsys.readouterr().err
+    assert "resources.vol-typo matches no resource" in err
+    assert "vol-1 matches" not in err
+    assert json.loads(summary.read_text())["warnings"] == [
+        f"{usage}: resources.vol-typo matches no resource in the inventory"]

@@ -152,3 +152,30 @@ keys:
     # asymmetric is outside the free tier: 1 x 0.15; symmetric 100,001 billed = 0.300003
     assert rows[("now", "asymmetric")].line.cost == Decimal("0.15")
     assert plan.request_cost("now") == Decimal("0.15") + Decimal("0.300003")
+
+
+@pytest.mark.parametrize(("enabled", "key", "error", "state", "action"), [
+    (False, None, None, "none", "ebs-enable-default-encryption"),
+    # On, no other key named and nothing failed: AWS uses aws/ebs.
+    (True, None, None, "aws-managed", "ebs-enable-default-encryption"),
+    # On, and the aws/ebs key resolved to its key ARN by the scanner.
+    (True, "aws-ebs", None, "aws-managed", "ebs-enable-default-encryption"),
+    (True, "cmk", None, "customer-managed", "keep"),
+    # On, but the default key could not be read: unknown, never taken for aws/ebs.
+    (True, None, "AccessDenied", "unknown", "investigate"),
+    (None, None, "AccessDenied", "unknown", "investigate"),
+])
+def test_ebs_default_encryption_setting(enabled, key, error, state, action):
+    from planner.inventory import ScanError
+
+    keys = {"aws-ebs": make_key("aws-ebs", manager="AWS", aliases=["alias/aws/ebs"]),
+            "cmk": make_key("cmk")}
+    setting = RegionSettings(ACCOUNT, "us-east-1", enabled, keys[key].arn if key else None)
+    inventory = make_inventory([], keys=list(keys.values()), settings=[setting])
+    if error:
+        operation = "GetEbsDefaultKmsKeyId" if enabled else "GetEbsEncryptionByDefault"
+        inventory.errors.append(ScanError(ACCOUNT, "us-east-1", "ebs", operation, error, "no"))
+    [row] = plan_for(inventory).region_actions
+    assert (row.resource.encryption, row.action) == (state, action)
+    if error:
+        assert row.resource.error == f"{error}: no"

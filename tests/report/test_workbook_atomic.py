@@ -93,7 +93,20 @@ def test_the_cli_into_a_missing_folder(tmp_path, capsys):
     target = tmp_path / "nowhere" / "plan.xlsx"
     with pytest.raises(SystemExit) as exited:
         main(["plan", str(inventory), "--out", str(target)])
-    assert exited.value.code == 1
+    # Checked before any work: bad input, one line.
+    assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert err == f"kmsplan: error: {target}: cannot write the workbook: " \
-                  "No such file or directory\n"
+    assert err == f"kmsplan: error: {target}: the folder '{target.parent}' does not exist\n"
+
+
+def test_no_output_is_written_when_another_output_cannot_be(tmp_path, capsys):
+    inventory = tmp_path / "inventory.json"
+    save_inventory(small_inventory(), inventory)
+    previous = tmp_path / "plan.xlsx"
+    previous.write_bytes(PREVIOUS)
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", str(inventory), "--out", str(previous),
+              "--json", str(tmp_path / "nowhere" / "s.json")])
+    assert exited.value.code == 2
+    assert "s.json: the folder" in capsys.readouterr().err
+    assert previous.read_bytes() == PREVIOUS
