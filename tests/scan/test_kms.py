@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from botocore.stub import Stubber
 
+from planner.errors import InputError
 from planner.inventory import SCHEMA, Key, inventory_from_dict
 from planner.scan import kms as kms_scan
 from planner.scan.common import Alias
@@ -163,12 +166,28 @@ def test_rotation_off_has_no_period_or_next_date():
             key.next_rotation) == (False, 0, None, None)
 
 
-def test_an_older_inventory_without_rotation_fields_still_loads():
-    raw = {"account": ACCOUNT, "region": HOME, "key_id": KEY_ID, "arn": KEY_ARN,
+OLD_KEY = {"account": ACCOUNT, "region": HOME, "key_id": KEY_ID, "arn": KEY_ARN,
            "manager": "CUSTOMER", "state": "Enabled", "spec": "SYMMETRIC_DEFAULT",
            "usage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "rotation_enabled": True}
-    inventory = inventory_from_dict(
+
+
+def _load(key: dict):
+    return inventory_from_dict(
         {"schema": SCHEMA, "scanned_at": "2026-01-01T00:00:00+00:00", "tool_version": "0",
-         "accounts": [ACCOUNT], "regions": [HOME], "resources": [], "keys": [raw]}, "old.json")
-    [key] = inventory.keys
+         "accounts": [ACCOUNT], "regions": [HOME], "resources": [], "keys": [key]}, "inv.json")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("rotations", -1, "inv.json: keys[0].rotations: must be a whole number >= 0 or null"),
+    ("rotations", "2", "keys[0].rotations: must be a whole number >= 0 or null"),
+    ("rotation_period_days", 90.5, "keys[0].rotation_period_days: must be a whole number"),
+    ("next_rotation", 20261213, "keys[0].next_rotation: must be text or null"),
+])
+def test_rotation_fields_of_the_wrong_type_are_bad_input(field, value, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        _load({**OLD_KEY, field: value})
+
+
+def test_an_older_inventory_without_rotation_fields_still_loads():
+    [key] = _load(OLD_KEY).keys
     assert (key.rotations, key.rotation_period_days, key.next_rotation) == (None, None, None)
