@@ -25,12 +25,15 @@ def scope_of(account: str, billing_scope: str) -> str:
 class Source:
     """Requests of one class on one key, owned by a resource plan or by the key itself."""
 
-    __slots__ = ("key", "request_class", "requests", "owner", "origin")
+    __slots__ = ("key", "request_class", "requests", "owner", "origin", "account")
 
     def __init__(self, key: KeyPlan, request_class: str, requests: int,
                  owner: ResourcePlan | None, origin: str):
         self.key, self.request_class, self.requests = key, request_class, requests
         self.owner, self.origin = owner, origin
+        # KMS bills a request to the calling account: the resource's, even on another
+        # account's key (a key's own measured requests stay with the key's account).
+        self.account = owner.resource.account if owner is not None else key.account
 
 
 def price_requests(book: PriceBook, phase: str, sources: list[Source], billing_scope: str
@@ -39,7 +42,7 @@ def price_requests(book: PriceBook, phase: str, sources: list[Source], billing_s
     by_scope: dict[str, list[Source]] = defaultdict(list)
     for source in sources:
         if source.requests:
-            by_scope[scope_of(source.key.account, billing_scope)].append(source)
+            by_scope[scope_of(source.account, billing_scope)].append(source)
     applied = 0
     grouped: dict[tuple, list] = {}
     for scope, members in by_scope.items():

@@ -61,6 +61,17 @@ def _region_settings(inventory: Inventory, keys_by_arn: dict) -> list[Resource]:
     return rows
 
 
+def _scan_gaps(inventory: Inventory) -> list[str]:
+    """What the scan could not read: those resources are unknown, or missing from the plan."""
+    counts: dict[tuple, int] = {}
+    for e in inventory.errors:
+        where = (e.account, e.region, e.service, e.operation, e.code)
+        counts[where] = counts.get(where, 0) + 1
+    return [f"scan: {account} {region} {service} {operation} failed with {code} (x{n}): what "
+            "it reads is unknown or missing in this plan"
+            for (account, region, service, operation, code), n in sorted(counts.items())]
+
+
 def _unmatched_usage(inventory: Inventory, usage: Usage, keys: dict) -> list[str]:
     """Usage-file entries that name no scanned resource or key: likely a misspelt name."""
     names = {r.arn for r in inventory.resources} | {r.resource_id for r in inventory.resources}
@@ -97,10 +108,11 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
         shares = largest_remainder(measured_symmetric, [p.requests_now for p in members])
         for plan, share in zip(members, shares, strict=True):
             ref = plan.key_now if phase == "now" else plan.key_after
-            if phase == "after" and plan.requests_now:
+            if phase == "now":
+                plan.sources = {**plan.sources, "kms_requests": measurement.label}
+            elif plan.requests_now:
+                # The estimate's change (a bucket key, say) applies to the measured share.
                 share = share * plan.requests_after // plan.requests_now
-            elif phase == "after":
-                share = plan.requests_after
             if ref is not None and share:
                 sources.append(Source(keys[ref], "symmetric", share, plan, measurement.label))
         leftovers = dict(measurement.requests)
@@ -141,7 +153,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
-        warnings=_unmatched_usage(inventory, usage, keys),
+        warnings=_scan_gaps(inventory) + _unmatched_usage(inventory, usage, keys),
     )
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),

@@ -179,3 +179,49 @@ def test_ebs_default_encryption_setting(enabled, key, error, state, action):
     assert (row.resource.encryption, row.action) == (state, action)
     if error:
         assert row.resource.error == f"{error}: no"
+
+
+def test_measured_requests_follow_resources_whose_estimate_is_zero(tmp_path):
+    aws_ebs = make_key("aws-ebs", manager="AWS", aliases=["alias/aws/ebs"])
+    inventory = make_inventory(
+        [make_resource("volume", f"vol-{n}", "aws-managed", key=aws_ebs.arn) for n in (1, 2)],
+        keys=[aws_ebs])
+    usage = write_usage(tmp_path, f"""
+defaults:
+  volume: {{monthly_attach_events: 0}}
+keys:
+  "{aws_ebs.arn}":
+    requests: {{symmetric: 3000000}}
+    source: CloudTrail test
+""")
+    plan = plan_for(inventory, usage)
+    after = [r for r in plan.requests if r.phase == "after"]
+    # Both volumes move to the new key, and so do their 3,000,000 measured requests.
+    assert [(r.key_ref.startswith("kmsplan:new"), r.requests) for r in after] == [
+        (True, 3_000_000)]
+    assert all(p.sources["kms_requests"] == "measured: CloudTrail test" for p in plan.resources)
+
+
+def test_requests_on_another_accounts_key_are_billed_to_the_calling_account(tmp_path):
+    foreign = "arn:aws:kms:us-east-1:999999999999:key/shared"
+    usage = write_usage(tmp_path, "defaults:\n  bucket: {monthly_get_requests: 30000, "
+                                  "monthly_put_requests: 0}\n")
+    inventory = make_inventory([
+        make_resource("bucket", "mine", "customer-managed", key=foreign),
+        make_resource("bucket", "local", "aws-managed",
+                      key="arn:aws:kms:us-east-1:111111111111:key/aws-s3")])
+    plan = plan_for(inventory, usage, target="aws-managed")
+    now = [r for r in plan.requests if r.phase == "now"]
+    assert {r.scope for r in now} == {ACCOUNT}
+    # 60,000 requests against the one allowance of the calling account: 40,000 billed.
+    assert plan.request_cost("now") == Decimal("0.12")
+
+
+def test_scan_errors_are_warned_about():
+    from planner.inventory import ScanError
+
+    inventory = make_inventory([make_resource("volume", "vol-1", "none")])
+    inventory.errors.append(ScanError(ACCOUNT, "us-east-1", "ebs", "DescribeVolumes",
+                                      "AccessDenied", "no"))
+    [warning] = plan_for(inventory).warnings
+    assert "ebs DescribeVolumes failed with AccessDenied" in warning

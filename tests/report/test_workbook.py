@@ -191,3 +191,17 @@ def test_tag_keys_that_differ_in_case_get_distinct_columns(tmp_path):
     write_workbook(plan_of(make_inventory([bucket])), path)
     header = [c.value for c in openpyxl.load_workbook(path)["Resources"][1]]
     assert {"tag:Env", "tag:env (2)"} <= set(header)
+
+
+def test_scan_gaps_are_called_out_on_summary(tmp_path):
+    from planner.inventory import ScanError
+
+    inventory = make_inventory([make_resource("volume", "vol-1", "none", size_gb=8)])
+    inventory.errors.append(ScanError("111111111111", "us-east-1", "ebs", "DescribeSnapshots",
+                                      "AccessDenied", "=not a formula"))
+    path = tmp_path / "plan.xlsx"
+    write_workbook(plan_of(inventory), path)
+    cells = [c.value for row in openpyxl.load_workbook(path)["Summary"].iter_rows()
+             for c in row if isinstance(c.value, str)]
+    assert any(v.startswith("CHECK: 1 warning(s)") for v in cells)
+    assert any("ebs DescribeSnapshots failed with AccessDenied" in v for v in cells)

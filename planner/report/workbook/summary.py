@@ -141,7 +141,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
         sheet.write_formula(total_row, col, f"=SUM({letter}{top + 1}:{letter}{other + 1})",
                             s.total, number(total))
     after_risk = _at_risk(out, plan, all_requests + 2)
-    coverage_row = max(after_risk + 1, CHARTS_END)
+    after_warnings = _warnings(out, plan, after_risk + 1)
+    coverage_row = max(after_warnings + 1, CHARTS_END)
     _coverage_by_service(out, plan, coverage_row)
     _charts(out, top, other, coverage_row)
     sheet.set_column(0, 0, 46)
@@ -181,6 +182,23 @@ def _at_risk(out: Summary, plan: Plan, row: int) -> int:
                            f"... and {len(at_risk) - AT_RISK_LISTED} more", s.note)
         listed += 1
     return row + listed + 1
+
+
+def _warnings(out: Summary, plan: Plan, row: int) -> int:
+    """What the scan could not read and inputs that matched nothing; returns the next row."""
+    if not plan.warnings:
+        return row
+    sheet, s = out.sheet, out.s
+    sheet.merge_range(row, 0, row, 2, f"CHECK: {len(plan.warnings)} warning(s): calls the "
+                      "scan could not make, usage entries that matched nothing.", s.warning)
+    listed = plan.warnings[:AT_RISK_LISTED]
+    for i, warning in enumerate(listed, start=1):
+        write_value(sheet, row + i, 0, warning, s.text, s)
+    if len(plan.warnings) > len(listed):
+        sheet.write_string(row + len(listed) + 1, 0,
+                           f"... and {len(plan.warnings) - len(listed)} more", s.note)
+        return row + len(listed) + 2
+    return row + len(listed) + 1
 
 
 def _coverage_by_service(out: Summary, plan: Plan, top: int) -> None:
