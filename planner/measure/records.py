@@ -29,17 +29,21 @@ class RecordShapeError(ValueError):
     """A record whose fields have types CloudTrail never writes."""
 
 
-def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts: dict) -> None:
+def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts: dict,
+                  every_time: bool = False) -> None:
     """Add the KMS events among one file's `records` to `result`, all or nothing.
 
-    `hosts` memoizes the service each (invokedBy, sourceIPAddress, userAgent) names.
-    Raises RecordShapeError (and adds nothing) if a record cannot be read.
+    The KMS events' times join the window; with `every_time`, every record's time does (for
+    a file whose name gives no time). `hosts` memoizes the service each (invokedBy,
+    sourceIPAddress, userAgent) names. Raises RecordShapeError (and adds nothing) if a record
+    cannot be read.
     """
     seen: Counter = Counter()
     first = last = None
     try:
         for record in records:
-            if record.get("eventSource") != KMS_SOURCE:
+            source = record.get("eventSource")
+            if source != KMS_SOURCE and not every_time:
                 continue
             when = record.get("eventTime")
             if type(when) is str:
@@ -47,7 +51,8 @@ def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts:
                     first = when
                 if last is None or when > last:
                     last = when
-            seen[_features(record, hosts)] += 1
+            if source == KMS_SOURCE:
+                seen[_features(record, hosts)] += 1
     except (AttributeError, TypeError) as exc:  # not a dict, or an unhashable field value
         raise RecordShapeError(f"a record of unexpected shape: {exc}") from None
     if first is not None:
