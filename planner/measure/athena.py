@@ -14,7 +14,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from planner.errors import InputError
-from planner.measure.classify import OTHER_SERVICE, SERVICE_SIGNS, request_class
+from planner.measure.classify import (
+    OTHER_SERVICE,
+    SERVICE_SIGNS,
+    other_accounts_copy,
+    request_class,
+)
 from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
 
@@ -23,7 +28,10 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COLUMNS = ("is_kms", "key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
            "algorithm", "service", "requests", "first_event", "last_event")
 KEY_ARN = "element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'), r -> r.arn), 1)"
-KMS_EVENT = "(eventsource = 'kms.amazonaws.com')"
+# A KMS event, and the key owner's copy of it: a cross-account call is logged in the caller's
+# account too (an organization trail holds both); the caller's copy only adds its time.
+KMS_EVENT = (f"(eventsource = 'kms.amazonaws.com' AND ({KEY_ARN} IS NULL"
+             f" OR split_part({KEY_ARN}, ':', 5) = recipientaccountid))")
 HOSTS = ("concat(coalesce(useridentity.invokedby, ''), ' ', coalesce(sourceipaddress, ''),"
          " ' ', coalesce(useragent, ''))")
 
@@ -138,6 +146,9 @@ def _count_row(row: dict, result: Measurement, keys: KeyDirectory) -> None:
     arn = keys.resolve(row["key_ref"], row["account"], row["region"])
     if arn is None:
         result.unattributed += requests
+        return
+    if other_accounts_copy(arn, row["account"]):  # the query leaves these out; rows agree
+        result.caller_copies += requests
         return
     request = request_class(row["event_name"] or "", keys.spec(arn), row["key_pair_spec"],
                             row["algorithm"])

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from planner.measure.classify import OTHER_SERVICE, calling_service, request_class
+from planner.measure.classify import (
+    OTHER_SERVICE,
+    calling_service,
+    other_accounts_copy,
+    request_class,
+)
 from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
 
@@ -62,7 +67,7 @@ def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts:
 
 
 def _features(record: dict, hosts: dict) -> tuple:
-    """(eventType, eventName, key ARN or None, keyId, account, region, keyPairSpec,
+    """(eventType, eventName, key ARN or None, keyId, recipient account, region, keyPairSpec,
     algorithm, service)."""
     params = record.get("requestParameters") or {}
     arn = None
@@ -84,7 +89,7 @@ def _features(record: dict, hosts: dict) -> tuple:
     return (
         record.get("eventType"), record.get("eventName"), arn,
         None if arn else params.get("keyId"),
-        None if arn else record.get("recipientAccountId"),
+        record.get("recipientAccountId"),
         None if arn else record.get("awsRegion"),
         params.get("keyPairSpec"),
         params.get("encryptionAlgorithm") or params.get("signingAlgorithm"),
@@ -102,6 +107,9 @@ def _add(result: Measurement, keys: KeyDirectory, features: tuple, count: int) -
         arn = keys.resolve(key_id, account, region)
     if arn is None:
         result.unattributed += count  # ListKeys, CreateKey, ... or a key we cannot name
+        return
+    if other_accounts_copy(arn, account):
+        result.caller_copies += count  # counted from the key owner's copy
         return
     request = request_class(_text(name), keys.spec(arn), _text(pair_spec) or None,
                             _text(algorithm) or None)

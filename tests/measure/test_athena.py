@@ -98,7 +98,8 @@ def test_failed_query_is_reported_with_its_reason(athena):
 
 def test_query_counts_kms_events_from_the_documented_columns():
     sql = count_query("cloudtrail.logs")
-    assert "(eventsource = 'kms.amazonaws.com') AS is_kms FROM cloudtrail.logs)" in sql
+    assert "(eventsource = 'kms.amazonaws.com' AND (" in sql
+    assert "AS is_kms FROM cloudtrail.logs)" in sql
     assert "r.type = 'AWS::KMS::Key'" in sql and "'$.keyId'" in sql
     assert "useridentity.invokedby" in sql and "'$.keyPairSpec'" in sql
     assert "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9" in sql
@@ -173,3 +174,20 @@ def test_since_alone_runs_to_the_last_record(athena):
 def test_until_must_come_after_since():
     with pytest.raises(InputError, match="--until must be after --since"):
         count_query("cloudtrail.logs", "2026-11-01", "2026-11-01")
+
+
+def test_only_the_key_owners_copy_of_a_cross_account_call_counts(athena):
+    # 40 Decrypts on KEY_A (owned by 111122223333) made from 444455556666: an organization
+    # trail holds each twice. The query leaves the caller's copies out of the KMS groups ...
+    sql = count_query("cloudtrail.logs")
+    assert "split_part(element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key')," \
+           " r -> r.arn), 1), ':', 5) = recipientaccountid" in sql
+    # ... and a row that still names the caller's account as recipient is not counted again.
+    client, stub = athena
+    answer(stub, [decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z"),
+                  decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z",
+                           account="444455556666")])
+    result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
+    assert result.caller_copies == 40
+    # 40 x 30.4 / 31 = 39.2 -> 39 a month
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 39

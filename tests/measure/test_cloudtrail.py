@@ -163,3 +163,26 @@ def test_files_named_otherwise_cover_the_times_of_all_their_records(tmp_path):
     result = measure_files(local_files(tmp_path), "CloudTrail local")
     assert result.window() == "2026-10-01/2026-10-31"
     assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 30
+
+
+def test_only_the_key_owners_copy_of_a_cross_account_call_counts(tmp_path):
+    # An organization trail: 444455556666 calls Decrypt 40 times on KEY_A, owned by ACCOUNT.
+    # Each call is logged in both accounts (recipientAccountId); only the owner's copy counts.
+    # ACCOUNT also uses its own key 10 times. 1 to 31 October: x 30.4 / 31.
+    caller = "444455556666"
+    calls = [kms_event("Decrypt", "2026-10-15T10:00:00Z")] * 40
+    in_caller = [{**record, "recipientAccountId": caller} for record in calls]
+    own = [kms_event("Decrypt", "2026-10-15T11:00:00Z")] * 10
+    write_tree(tmp_path, {
+        f"AWSLogs/o-exampleorgid/{ACCOUNT}/CloudTrail/us-east-1/2026/10/01/"
+        f"{ACCOUNT}_CloudTrail_us-east-1_20261001T0005Z_0001abcd.json.gz": log_file([]),
+        f"AWSLogs/o-exampleorgid/{ACCOUNT}/CloudTrail/us-east-1/2026/10/15/"
+        f"{ACCOUNT}_CloudTrail_us-east-1_20261015T1105Z_0002abcd.json.gz": log_file(calls + own),
+        f"AWSLogs/o-exampleorgid/{caller}/CloudTrail/us-east-1/2026/10/31/"
+        f"{caller}_CloudTrail_us-east-1_20261031T2355Z_0003abcd.json.gz": log_file(in_caller),
+    })
+    result = measure_files(local_files(tmp_path), "CloudTrail org")
+    assert result.window() == "2026-10-01/2026-10-31"
+    assert result.caller_copies == 40
+    # (40 + 10) x 30.4 / 31 = 49.03 -> 49 a month (counting both copies: 90 -> 88)
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 49
