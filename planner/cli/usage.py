@@ -90,6 +90,7 @@ def _summary(result: MeasureResult, out_path: Path) -> dict:
         "events": measurement.events,
         "not_billed": measurement.not_billed,
         "unattributed": measurement.unattributed,
+        "caller_copies": measurement.caller_copies,
         "bad_files": len(measurement.bad_files),
         "bad_file_list": [{"file": b.name, "reason": b.reason} for b in measurement.bad_files],
         "window": measurement.window(),
@@ -118,7 +119,7 @@ def _warn(result: MeasureResult) -> None:
 
 def _print_text(result: MeasureResult, out_path: Path) -> None:
     m = result.measurement
-    window = f"{m.window()} ({m.window_days()} days)" if m.window() else "no KMS events"
+    window = f"{m.window()} ({m.window_days()} days)" if m.window() else "none (nothing read)"
     _say(out, f"{m.source}: {number(m.files)} files, {number(m.events)} KMS events, "
               f"{len(m.bad_files)} bad files; window {window}")
     for arn, figures in m.monthly_keys().items():

@@ -11,16 +11,27 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from planner.errors import InputError
-from planner.measure.classify import OTHER_SERVICE, SERVICE_SIGNS, request_class
+from planner.measure.classify import (
+    OTHER_SERVICE,
+    SERVICE_SIGNS,
+    other_accounts_copy,
+    request_class,
+)
 from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
 
 TABLE_NAME = re.compile(r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-COLUMNS = ("key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
+COLUMNS = ("is_kms", "key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
            "algorithm", "service", "requests", "first_event", "last_event")
+KEY_ARN = "element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'), r -> r.arn), 1)"
+# A KMS event, and the key owner's copy of it: a cross-account call is logged in the caller's
+# account too (an organization trail holds both); the caller's copy only adds its time.
+KMS_EVENT = (f"(eventsource = 'kms.amazonaws.com' AND ({KEY_ARN} IS NULL"
+             f" OR split_part({KEY_ARN}, ':', 5) = recipientaccountid))")
 HOSTS = ("concat(coalesce(useridentity.invokedby, ''), ' ', coalesce(sourceipaddress, ''),"
          " ' ', coalesce(useragent, ''))")
 
@@ -38,28 +49,39 @@ def _service_case() -> str:
 
 
 def count_query(table: str, since: str | None = None, until: str | None = None) -> str:
-    """The SQL: KMS events grouped by key, operation, parameters that price it, and caller."""
+    """The SQL: KMS events grouped by key, operation, parameters that price it, and caller.
+
+    One more group (is_kms false, every other column NULL) holds the earliest and latest time of
+    all other records, so the window covers the time the logs span, KMS events or not.
+    """
     if not TABLE_NAME.match(table):
         raise InputError(f"--athena: {table!r} is not DATABASE.TABLE (letters, digits, _)")
-    where = ["eventsource = 'kms.amazonaws.com'"]
+    where = []
     for bound, operator in ((since, ">="), (until, "<")):
         if bound is not None:
             if not DAY.match(bound):
                 raise InputError(f"--since/--until: {bound!r} is not a date YYYY-MM-DD")
             where.append(f"eventtime {operator} '{bound}'")
+    if since and until and since >= until:
+        raise InputError(f"--since {since} --until {until}: --until must be after --since")
+    kms = COLUMNS[0]
+    columns = [
+        f"coalesce({KEY_ARN}, json_extract_scalar(requestparameters, '$.keyId'))",
+        "recipientaccountid", "awsregion", "eventtype", "eventname",
+        "json_extract_scalar(requestparameters, '$.keyPairSpec')",
+        "coalesce(json_extract_scalar(requestparameters, '$.encryptionAlgorithm'),"
+        " json_extract_scalar(requestparameters, '$.signingAlgorithm'))",
+        _service_case(),
+    ]
+    selected = ", ".join(f"if({kms}, {sql}) AS {name}"
+                         for sql, name in zip(columns, COLUMNS[1:9], strict=True))
     # The table name and dates are checked against the patterns above: no user text is quoted.
     return (
-        "SELECT coalesce(element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'),"  # noqa: S608
-        " r -> r.arn), 1), json_extract_scalar(requestparameters, '$.keyId')) AS key_ref,"
-        " recipientaccountid AS account, awsregion AS region, eventtype AS event_type,"
-        " eventname AS event_name,"
-        " json_extract_scalar(requestparameters, '$.keyPairSpec') AS key_pair_spec,"
-        " coalesce(json_extract_scalar(requestparameters, '$.encryptionAlgorithm'),"
-        " json_extract_scalar(requestparameters, '$.signingAlgorithm')) AS algorithm,"
-        f" {_service_case()} AS service,"
+        f"SELECT {kms}, {selected},"  # noqa: S608
         " count(*) AS requests, min(eventtime) AS first_event, max(eventtime) AS last_event"
-        f" FROM {table} WHERE {' AND '.join(where)}"
-        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        f" FROM (SELECT *, {KMS_EVENT} AS {kms} FROM {table}"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + ") GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
     )
 
 
@@ -88,6 +110,13 @@ def measure_athena(
     result = Measurement(source=f"Athena {table}")
     for row in _rows(athena, query_id):
         _count_row(row, result, keys)
+    # The days asked for are the window (--until is the first day left out); otherwise the
+    # earliest and latest record read.
+    if since and result.first_time is not None:
+        result.first_time = f"{since}T00:00:00Z"
+    if until and result.last_time is not None:
+        last = date.fromisoformat(until) - timedelta(days=1)
+        result.last_time = f"{last.isoformat()}T23:59:59Z"
     return result
 
 
@@ -105,16 +134,21 @@ def _rows(athena, query_id: str):
 
 
 def _count_row(row: dict, result: Measurement, keys: KeyDirectory) -> None:
-    requests = int(row["requests"])
-    result.events += requests
     if row["first_event"] and row["last_event"]:
         result.saw_time(row["first_event"], row["last_event"])
+    if row["is_kms"] != "true":
+        return  # the other records: their times only
+    requests = int(row["requests"])
+    result.events += requests
     if row["event_type"] == "AwsServiceEvent":
         result.not_billed += requests
         return
     arn = keys.resolve(row["key_ref"], row["account"], row["region"])
     if arn is None:
         result.unattributed += requests
+        return
+    if other_accounts_copy(arn, row["account"]):  # the query leaves these out; rows agree
+        result.caller_copies += requests
         return
     request = request_class(row["event_name"] or "", keys.spec(arn), row["key_pair_spec"],
                             row["algorithm"])

@@ -81,3 +81,15 @@ def calling_service(hosts: str, context_keys: object = None) -> str:
             if any(key in context_keys for key in keys):
                 return service
     return OTHER_SERVICE
+
+
+def other_accounts_copy(key_arn: str, recipient: object) -> bool:
+    """True for the caller's copy of a call on another account's key.
+
+    A cross-account KMS call is logged in the caller's account and in the key owner's (KMS
+    developer guide, "Logging AWS KMS API calls with AWS CloudTrail"); an organization trail
+    holds both. Only the owner's copy (recipientAccountId = the key ARN's account) counts.
+    """
+    parts = key_arn.split(":", 5)
+    return isinstance(recipient, str) and bool(recipient) and len(parts) == 6 \
+        and parts[4] != recipient

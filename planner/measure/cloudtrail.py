@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,12 @@ LOG_SUFFIX = ".json.gz"
 BATCH_FILES = 64  # files per task when counting in several processes
 # CloudTrail writes digest and Insights files beside the logs; they hold no API records.
 NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")
+
+# AccountID_CloudTrail_RegionName_YYYYMMDDTHHmmZ_UniqueString.json.gz: the time is when the
+# file was delivered (CloudTrail guide, "CloudTrail log file name format").
+LOG_NAME = re.compile(
+    r"^\d{12}_CloudTrail_[a-z0-9-]+_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_\w+\.json\.gz$"
+)
 
 Reader = Callable[[], bytes]
 
@@ -108,8 +115,23 @@ def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int) 
     return result
 
 
+def delivery_time(name: str) -> str | None:
+    """The time in a CloudTrail log file's name, as an ISO 8601 time; None for other names."""
+    match = LOG_NAME.match(name.rsplit("/", 1)[-1])
+    if match is None:
+        return None
+    year, month, day, hour, minute = match.groups()
+    return f"{year}-{month}-{day}T{hour}:{minute}:00Z"
+
+
 def _count_file(name, read: Reader, result: Measurement, keys, services) -> str | None:
-    """Add one file's KMS events to `result`; return why the file is bad, or None."""
+    """Add one file's KMS events and the time it covers to `result`; return why the file is
+    bad (it then adds nothing), or None.
+
+    The time covered is the one in the file's name and its KMS events' times; a file named
+    otherwise is parsed, even without KMS events, for the times of all its records.
+    """
+    stamp = delivery_time(name)
     try:
         data = read()
     except ClientError as exc:
@@ -120,12 +142,15 @@ def _count_file(name, read: Reader, result: Measurement, keys, services) -> str 
         raw = gzip.decompress(data)
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
         return f"not a complete gzip file: {exc}"
-    if KMS_NEEDLE not in raw:
+    if KMS_NEEDLE not in raw and stamp is not None:
         # No KMS event can be in it; check its shape without paying for a parse.
         body = raw.strip()
         if not (body.startswith(b"{") and body.endswith(b"}")):
             return "not valid JSON: not one whole JSON object (truncated?)"
-        return None if b'"Records"' in body else "not a CloudTrail log file (no Records)"
+        if b'"Records"' not in body:
+            return "not a CloudTrail log file (no Records)"
+        result.saw_time(stamp, stamp)
+        return None
     try:
         document = loads(raw)
     except ValueError as exc:
@@ -134,7 +159,9 @@ def _count_file(name, read: Reader, result: Measurement, keys, services) -> str 
     if not isinstance(records, list):
         return "not a CloudTrail log file (no Records)"
     try:
-        count_records(records, result, keys, services)
+        count_records(records, result, keys, services, every_time=stamp is None)
     except RecordShapeError as exc:
         return str(exc)
+    if stamp is not None:
+        result.saw_time(stamp, stamp)
     return None

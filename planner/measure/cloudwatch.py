@@ -37,15 +37,18 @@ class BucketNotMeasured:
 
 
 def bucket_request_metrics(
-    s3, cloudwatch_for: Callable[[str], object], first: date, last: date
+    s3, cloudwatch_for: Callable[[str], object], first: date, last: date,
+    partition: str | None = None,
 ) -> tuple[list[BucketRequests], list[BucketNotMeasured]]:
     """Monthly GET and PUT counts of each bucket with whole-bucket request metrics.
 
     `first` and `last` are the days (UTC, both included) summed; `cloudwatch_for(region)`
     gives a CloudWatch client in the bucket's region, where S3 publishes its metrics.
     Buckets without a metrics configuration are left out; those that could not be read
-    are listed as not measured, with the AWS error code.
+    are listed as not measured, with the AWS error code. Bucket ARNs are in `partition`
+    (from the inventory), else in the S3 client's partition (aws-cn, aws-us-gov, ...).
     """
+    partition = partition or getattr(s3.meta, "partition", None) or "aws"
     days = (last - first).days + 1
     window = f"{first.isoformat()}/{last.isoformat()}"
     measured, not_measured = [], []
@@ -63,7 +66,7 @@ def bucket_request_metrics(
             not_measured.append(BucketNotMeasured(name, exc.response["Error"]["Code"]))
             continue
         measured.append(BucketRequests(
-            bucket=name, arn=f"arn:aws:s3:::{name}",
+            bucket=name, arn=f"arn:{partition}:s3:::{name}",
             monthly_get_requests=monthly(sums["get"], days),
             monthly_put_requests=monthly(sums["put"], days),
             source=SOURCE, window=window,

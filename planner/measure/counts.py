@@ -29,17 +29,20 @@ class Measurement:
     events: int = 0  # KMS events read (every eventSource kms.amazonaws.com record)
     not_billed: int = 0  # KMS events that are not requests (AwsServiceEvent)
     unattributed: int = 0  # billed requests that name no key (ListKeys, CreateKey, ...)
+    caller_copies: int = 0  # the caller's copies of cross-account calls (the owner's count)
     bad_files: list[BadFile] = field(default_factory=list)
     # (key ARN, request class, calling service) -> requests
     requests: Counter = field(default_factory=Counter)
-    first_event: str | None = None  # eventTime, ISO 8601
-    last_event: str | None = None
+    # The period the logs read cover (ISO 8601, UTC): every file read counts, KMS events or
+    # not, so quiet days stretch the window instead of inflating the month.
+    first_time: str | None = None
+    last_time: str | None = None
 
     def saw_time(self, first: str, last: str) -> None:
-        if self.first_event is None or first < self.first_event:
-            self.first_event = first
-        if self.last_event is None or last > self.last_event:
-            self.last_event = last
+        if self.first_time is None or first < self.first_time:
+            self.first_time = first
+        if self.last_time is None or last > self.last_time:
+            self.last_time = last
 
     def merge(self, other: Measurement) -> None:
         """Add the counts of `other` (a part of the same source, counted elsewhere)."""
@@ -47,17 +50,18 @@ class Measurement:
         self.events += other.events
         self.not_billed += other.not_billed
         self.unattributed += other.unattributed
+        self.caller_copies += other.caller_copies
         self.bad_files.extend(other.bad_files)
         self.requests.update(other.requests)
-        if other.first_event is not None and other.last_event is not None:
-            self.saw_time(other.first_event, other.last_event)
+        if other.first_time is not None and other.last_time is not None:
+            self.saw_time(other.first_time, other.last_time)
 
     def window_dates(self) -> tuple[date, date] | None:
-        """The calendar days (UTC) the events cover, first and last, or None if no events."""
-        if self.first_event is None or self.last_event is None:
+        """The calendar days (UTC) the logs cover, first and last, or None if nothing was read."""
+        if self.first_time is None or self.last_time is None:
             return None
-        first = datetime.fromisoformat(self.first_event).date()
-        last = datetime.fromisoformat(self.last_event).date()
+        first = datetime.fromisoformat(self.first_time).date()
+        last = datetime.fromisoformat(self.last_time).date()
         return first, last
 
     def window_days(self) -> int | None:

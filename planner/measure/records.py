@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from planner.measure.classify import OTHER_SERVICE, calling_service, request_class
+from planner.measure.classify import (
+    OTHER_SERVICE,
+    calling_service,
+    other_accounts_copy,
+    request_class,
+)
 from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
 
@@ -29,17 +34,21 @@ class RecordShapeError(ValueError):
     """A record whose fields have types CloudTrail never writes."""
 
 
-def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts: dict) -> None:
+def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts: dict,
+                  every_time: bool = False) -> None:
     """Add the KMS events among one file's `records` to `result`, all or nothing.
 
-    `hosts` memoizes the service each (invokedBy, sourceIPAddress, userAgent) names.
-    Raises RecordShapeError (and adds nothing) if a record cannot be read.
+    The KMS events' times join the window; with `every_time`, every record's time does (for
+    a file whose name gives no time). `hosts` memoizes the service each (invokedBy,
+    sourceIPAddress, userAgent) names. Raises RecordShapeError (and adds nothing) if a record
+    cannot be read.
     """
     seen: Counter = Counter()
     first = last = None
     try:
         for record in records:
-            if record.get("eventSource") != KMS_SOURCE:
+            source = record.get("eventSource")
+            if source != KMS_SOURCE and not every_time:
                 continue
             when = record.get("eventTime")
             if type(when) is str:
@@ -47,7 +56,8 @@ def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts:
                     first = when
                 if last is None or when > last:
                     last = when
-            seen[_features(record, hosts)] += 1
+            if source == KMS_SOURCE:
+                seen[_features(record, hosts)] += 1
     except (AttributeError, TypeError) as exc:  # not a dict, or an unhashable field value
         raise RecordShapeError(f"a record of unexpected shape: {exc}") from None
     if first is not None:
@@ -57,7 +67,7 @@ def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts:
 
 
 def _features(record: dict, hosts: dict) -> tuple:
-    """(eventType, eventName, key ARN or None, keyId, account, region, keyPairSpec,
+    """(eventType, eventName, key ARN or None, keyId, recipient account, region, keyPairSpec,
     algorithm, service)."""
     params = record.get("requestParameters") or {}
     arn = None
@@ -79,7 +89,7 @@ def _features(record: dict, hosts: dict) -> tuple:
     return (
         record.get("eventType"), record.get("eventName"), arn,
         None if arn else params.get("keyId"),
-        None if arn else record.get("recipientAccountId"),
+        record.get("recipientAccountId"),
         None if arn else record.get("awsRegion"),
         params.get("keyPairSpec"),
         params.get("encryptionAlgorithm") or params.get("signingAlgorithm"),
@@ -97,6 +107,9 @@ def _add(result: Measurement, keys: KeyDirectory, features: tuple, count: int) -
         arn = keys.resolve(key_id, account, region)
     if arn is None:
         result.unattributed += count  # ListKeys, CreateKey, ... or a key we cannot name
+        return
+    if other_accounts_copy(arn, account):
+        result.caller_copies += count  # counted from the key owner's copy
         return
     request = request_class(_text(name), keys.spec(arn), _text(pair_spec) or None,
                             _text(algorithm) or None)

@@ -54,7 +54,8 @@ def check_request(request: MeasureRequest) -> None:
 def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult:
     """Measure, write the usage file atomically, and return what was counted."""
     check_request(request)
-    keys = KeyDirectory(load_inventory(request.inventory) if request.inventory else None)
+    inventory = load_inventory(request.inventory) if request.inventory else None
+    keys = KeyDirectory(inventory)
     if request.athena_table:
         measurement = measure_athena(client("athena"), request.athena_table, request.workgroup,
                                      keys, request.since, request.until)
@@ -72,10 +73,20 @@ def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult
     if request.cloudwatch:
         first, last = measurement.window_dates() or _recent_days()
         result.buckets, result.buckets_not_measured = bucket_request_metrics(
-            client("s3"), lambda region: client("cloudwatch", region_name=region), first, last
+            client("s3"), lambda region: client("cloudwatch", region_name=region), first, last,
+            _partition(inventory),
         )
     write_usage(usage_document(measurement, result.buckets), request.out)
     return result
+
+
+def _partition(inventory) -> str | None:
+    """The partition (aws, aws-cn, aws-us-gov) of the scanned ARNs, when an inventory is given."""
+    for item in (*inventory.resources, *inventory.keys) if inventory else ():
+        parts = item.arn.split(":", 2)
+        if len(parts) == 3 and parts[0] == "arn" and parts[1]:
+            return parts[1]
+    return None
 
 
 def _recent_days() -> tuple[date, date]:

@@ -17,9 +17,8 @@ def settle_keys(
     unread_keys: dict[str, ScanError],
 ) -> None:
     """Resources marked KMS_PENDING get their key ARN and their encryption state."""
-    unread_regions = {
-        (e.account, e.region): e for e in errors if e.service == "kms" and e.operation == "ListKeys"
-    }
+    unread_regions = _failed(errors, "ListKeys")
+    unread_aliases = _failed(errors, "ListAliases")
     for resource in resources:
         if resource.encryption != KMS_PENDING:
             continue
@@ -37,6 +36,10 @@ def settle_keys(
         elif resolved.account != resource.account:
             # AWS managed keys cannot be used from another account.
             resource.encryption = "customer-managed"
+        elif _is_alias(resolved.arn):
+            # An alias that resolves to no key: unreadable aliases, or a deleted alias (writes
+            # naming it fail), so it is investigated, never priced as a working key.
+            _unresolved_alias(resource, resolved, unread_aliases)
         elif (resolved.account, resolved.region) in unread_regions:
             failed = unread_regions[resolved.account, resolved.region]
             resource.encryption = "unknown"
@@ -53,3 +56,27 @@ def settle_keys(
             # keys are never deleted, so this one was the customer's).
             resource.encryption = "customer-managed"
             resource.details["key_in_catalogue"] = False
+
+
+def _failed(errors: list[ScanError], operation: str) -> dict[tuple[str, str], ScanError]:
+    return {(e.account, e.region): e for e in errors
+            if e.service == "kms" and e.operation == operation}
+
+
+def _is_alias(arn: str | None) -> bool:
+    """True for an alias ARN: what Resolved.arn is when the alias named no key."""
+    parts = (arn or "").split(":", 5)
+    return len(parts) == 6 and parts[5].startswith("alias/")
+
+
+def _unresolved_alias(resource: Resource, resolved, unread_aliases: dict) -> None:
+    name = resolved.arn.split(":", 5)[5]
+    resource.encryption = "unknown"
+    failed = unread_aliases.get((resolved.account, resolved.region))
+    if failed is not None:
+        resource.error = (
+            f"{failed.code}: {failed.message} (the aliases of {failed.account} {failed.region} "
+            f"could not be read, so the key behind {name} is unknown)"
+        )
+    else:
+        resource.error = f"AliasNotFound: {name} does not exist"

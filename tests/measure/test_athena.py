@@ -55,17 +55,17 @@ def test_query_is_sent_polled_and_every_page_read(athena):
     acct, region = "111122223333", "us-east-1"
     stub.add_response("get_query_results", results_page([
         row(*COLUMNS),
-        row(KEY_A, acct, region, "AwsApiCall", "Decrypt", None, "SYMMETRIC_DEFAULT", "s3",
+        row("true", KEY_A, acct, region, "AwsApiCall", "Decrypt", None, "SYMMETRIC_DEFAULT", "s3",
             "600", "2026-10-01T00:00:05Z", "2026-10-20T11:00:00Z"),
-        row(KEY_A, acct, region, "AwsApiCall", "GenerateDataKey", None, None, "ebs",
+        row("true", KEY_A, acct, region, "AwsApiCall", "GenerateDataKey", None, None, "ebs",
             "200", "2026-10-02T00:00:00Z", "2026-10-30T23:59:59Z"),
     ], token="page2"), {"QueryExecutionId": QUERY_ID})
     stub.add_response("get_query_results", results_page([
-        row(KEY_B, acct, region, "AwsApiCall", "GenerateDataKeyPair", "RSA_2048", None,
+        row("true", KEY_B, acct, region, "AwsApiCall", "GenerateDataKeyPair", "RSA_2048", None,
             "other", "10", "2026-10-31T10:00:00Z", "2026-10-31T10:00:00Z"),
-        row(KEY_A, acct, region, "AwsServiceEvent", "RotateKey", None, None, "other",
+        row("true", KEY_A, acct, region, "AwsServiceEvent", "RotateKey", None, None, "other",
             "1", "2026-10-15T00:00:00Z", "2026-10-15T00:00:00Z"),
-        row(None, acct, region, "AwsApiCall", "ListKeys", None, None, "other",
+        row("true", None, acct, region, "AwsApiCall", "ListKeys", None, None, "other",
             "7", "2026-10-03T00:00:00Z", "2026-10-04T00:00:00Z"),
     ]), {"QueryExecutionId": QUERY_ID, "NextToken": "page2"})
     naps = []
@@ -98,10 +98,11 @@ def test_failed_query_is_reported_with_its_reason(athena):
 
 def test_query_counts_kms_events_from_the_documented_columns():
     sql = count_query("cloudtrail.logs")
-    assert "FROM cloudtrail.logs WHERE eventsource = 'kms.amazonaws.com'" in sql
+    assert "(eventsource = 'kms.amazonaws.com' AND (" in sql
+    assert "AS is_kms FROM cloudtrail.logs)" in sql
     assert "r.type = 'AWS::KMS::Key'" in sql and "'$.keyId'" in sql
     assert "useridentity.invokedby" in sql and "'$.keyPairSpec'" in sql
-    assert "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8" in sql
+    assert "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9" in sql
 
 
 @pytest.mark.parametrize(("table", "since"), [
@@ -110,3 +111,83 @@ def test_query_counts_kms_events_from_the_documented_columns():
 def test_table_and_dates_are_checked_before_any_sql_is_built(table, since):
     with pytest.raises(InputError):
         count_query(table, since)
+
+
+def answer(stub, rows, table="cloudtrail.logs", since=None, until=None):
+    """The stubbed exchange of one query whose result is `rows` (after the header)."""
+    stub.add_response("start_query_execution", {"QueryExecutionId": QUERY_ID}, {
+        "QueryString": count_query(table, since, until),
+        "QueryExecutionContext": {"Database": table.split(".")[0]}, "WorkGroup": "primary"})
+    stub.add_response("get_query_execution", status("SUCCEEDED"), {"QueryExecutionId": QUERY_ID})
+    stub.add_response("get_query_results", results_page([row(*COLUMNS), *rows]),
+                      {"QueryExecutionId": QUERY_ID})
+
+
+def decrypts(requests, first, last, key=KEY_A, account="111122223333"):
+    return row("true", key, account, "us-east-1", "AwsApiCall", "Decrypt", None, None, "other",
+               str(requests), first, last)
+
+
+def other_records(first, last):
+    """The group of every record that is not counted: its times only."""
+    return row("false", None, None, None, None, None, None, None, None, "5000", first, last)
+
+
+# KMS used on 10 and 12 October only: 100 Decrypts. Over the 31 days of October,
+# 100 x 30.4 / 31 = 98.06 -> 98 a month (from the KMS events alone: 100 x 30.4 / 3 = 1,013).
+OCTOBER_MONTHLY = 98
+
+
+def test_without_dates_the_window_spans_all_records_not_only_kms(athena):
+    client, stub = athena
+    answer(stub, [decrypts(100, "2026-10-10T08:00:00Z", "2026-10-12T09:00:00Z"),
+                  other_records("2026-10-01T00:00:01Z", "2026-10-31T23:59:00Z")])
+    result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
+    assert result.window() == "2026-10-01/2026-10-31"
+    assert result.events == 100  # the other records are not KMS events
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == OCTOBER_MONTHLY
+
+
+def test_since_and_until_are_the_window(athena):
+    client, stub = athena
+    answer(stub, [decrypts(100, "2026-10-10T08:00:00Z", "2026-10-12T09:00:00Z"),
+                  other_records("2026-10-09T00:00:00Z", "2026-10-13T00:00:00Z")],
+           since="2026-10-01", until="2026-11-01")
+    result = measure_athena(client, "cloudtrail.logs", "primary", since="2026-10-01",
+                            until="2026-11-01", sleep=lambda s: None)
+    assert result.window() == "2026-10-01/2026-10-31"  # --until is the first day left out
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == OCTOBER_MONTHLY
+
+
+def test_since_alone_runs_to_the_last_record(athena):
+    client, stub = athena
+    answer(stub, [decrypts(100, "2026-10-10T08:00:00Z", "2026-10-12T09:00:00Z"),
+                  other_records("2026-10-02T00:00:00Z", "2026-10-16T00:00:00Z")],
+           since="2026-10-01")
+    result = measure_athena(client, "cloudtrail.logs", "primary", since="2026-10-01",
+                            sleep=lambda s: None)
+    # 1 to 16 October = 16 days: 100 x 30.4 / 16 = 190 a month.
+    assert result.window() == "2026-10-01/2026-10-16"
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 190
+
+
+def test_until_must_come_after_since():
+    with pytest.raises(InputError, match="--until must be after --since"):
+        count_query("cloudtrail.logs", "2026-11-01", "2026-11-01")
+
+
+def test_only_the_key_owners_copy_of_a_cross_account_call_counts(athena):
+    # 40 Decrypts on KEY_A (owned by 111122223333) made from 444455556666: an organization
+    # trail holds each twice. The query leaves the caller's copies out of the KMS groups ...
+    sql = count_query("cloudtrail.logs")
+    assert "split_part(element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key')," \
+           " r -> r.arn), 1), ':', 5) = recipientaccountid" in sql
+    # ... and a row that still names the caller's account as recipient is not counted again.
+    client, stub = athena
+    answer(stub, [decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z"),
+                  decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z",
+                           account="444455556666")])
+    result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
+    assert result.caller_copies == 40
+    # 40 x 30.4 / 31 = 39.2 -> 39 a month
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 39

@@ -17,6 +17,7 @@ from tests.measure.trail import (
     kms_event,
     log_file,
     log_name,
+    other_event,
     sample_trail,
     write_tree,
 )
@@ -127,3 +128,61 @@ def test_s3_lists_every_page(aws_client):
 def test_missing_bucket_is_bad_input(aws_client):
     with pytest.raises(InputError, match="no such bucket"):
         list(s3_files(aws_client("s3"), "s3://no-such-trail-bucket/AWSLogs/"))
+
+
+def test_the_window_is_the_time_the_files_cover_not_the_kms_events(tmp_path):
+    # A month of logs, one file a day; KMS is used on 10 and 12 October only (50 Decrypts
+    # each). Every file read covers its day, so the window is 1 to 31 October = 31 days:
+    # 100 x 30.4 / 31 = 98.06 -> 98 a month (not 100 x 30.4 / 3 = 1,013 from 10 to 12 Oct).
+    files = {}
+    for day in range(1, 32):
+        when = f"2026-10-{day:02d}T12:00:00Z"
+        records = [other_event(when)]
+        if day in (10, 12):
+            records += [kms_event("Decrypt", when)] * 50
+        files[log_name(f"2026-10-{day:02d}", day)] = log_file(records)
+    # A bad file adds neither counts nor time.
+    files[log_name("2026-11-05", 99)] = b"not gzip"
+    write_tree(tmp_path, files)
+    for workers in (1, 2):
+        result = measure_files(local_files(tmp_path), "CloudTrail local", workers=workers)
+        assert result.window() == "2026-10-01/2026-10-31"
+        assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 98
+
+
+def test_files_named_otherwise_cover_the_times_of_all_their_records(tmp_path):
+    # Not CloudTrail's names: the times come from every record, KMS or not, so the file
+    # without KMS events is parsed too. Window 1 to 31 October: 31 Decrypts x 30.4 / 31 = 30.4
+    # -> 30 a month.
+    write_tree(tmp_path, {
+        "export/quiet.json.gz": log_file([other_event("2026-10-01T00:00:00Z"),
+                                          other_event("2026-10-20T00:00:00Z")]),
+        "export/busy.json.gz": log_file([kms_event("Decrypt", "2026-10-15T08:00:00Z")] * 31
+                                        + [other_event("2026-10-31T23:00:00Z")]),
+    })
+    result = measure_files(local_files(tmp_path), "CloudTrail local")
+    assert result.window() == "2026-10-01/2026-10-31"
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 30
+
+
+def test_only_the_key_owners_copy_of_a_cross_account_call_counts(tmp_path):
+    # An organization trail: 444455556666 calls Decrypt 40 times on KEY_A, owned by ACCOUNT.
+    # Each call is logged in both accounts (recipientAccountId); only the owner's copy counts.
+    # ACCOUNT also uses its own key 10 times. 1 to 31 October: x 30.4 / 31.
+    caller = "444455556666"
+    calls = [kms_event("Decrypt", "2026-10-15T10:00:00Z")] * 40
+    in_caller = [{**record, "recipientAccountId": caller} for record in calls]
+    own = [kms_event("Decrypt", "2026-10-15T11:00:00Z")] * 10
+    write_tree(tmp_path, {
+        f"AWSLogs/o-exampleorgid/{ACCOUNT}/CloudTrail/us-east-1/2026/10/01/"
+        f"{ACCOUNT}_CloudTrail_us-east-1_20261001T0005Z_0001abcd.json.gz": log_file([]),
+        f"AWSLogs/o-exampleorgid/{ACCOUNT}/CloudTrail/us-east-1/2026/10/15/"
+        f"{ACCOUNT}_CloudTrail_us-east-1_20261015T1105Z_0002abcd.json.gz": log_file(calls + own),
+        f"AWSLogs/o-exampleorgid/{caller}/CloudTrail/us-east-1/2026/10/31/"
+        f"{caller}_CloudTrail_us-east-1_20261031T2355Z_0003abcd.json.gz": log_file(in_caller),
+    })
+    result = measure_files(local_files(tmp_path), "CloudTrail org")
+    assert result.window() == "2026-10-01/2026-10-31"
+    assert result.caller_copies == 40
+    # (40 + 10) x 30.4 / 31 = 49.03 -> 49 a month (counting both copies: 90 -> 88)
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 49

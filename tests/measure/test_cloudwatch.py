@@ -84,3 +84,38 @@ def test_get_and_put_requests_per_bucket_scaled_to_a_month(aws_client):
     assert reasons["locked"] == "AccessDenied"
     assert reasons["filtered"].startswith("only filtered metrics configurations")
     assert "plain" not in reasons  # no metrics configuration: left to the defaults
+
+
+def _one_bucket_s3(region):
+    s3 = boto3.client("s3", region_name=region, aws_access_key_id="x", aws_secret_access_key="x")
+    stub = Stubber(s3)
+    stub.add_response("list_buckets", {"Buckets": [{"Name": "ledger", "BucketRegion": region}]})
+    stub.add_response("list_bucket_metrics_configurations", {
+        "IsTruncated": False, "MetricsConfigurationList": [{"Id": "EntireBucket"}],
+    }, {"Bucket": "ledger"})
+    return s3, stub
+
+
+def test_bucket_arns_are_in_the_scanned_partition(aws_client):
+    cloudwatch = aws_client("cloudwatch")
+    day = datetime.now(UTC).date() - timedelta(days=1)
+    for region, partition, arn in (
+        ("cn-north-1", None, "arn:aws-cn:s3:::ledger"),  # the S3 client's partition
+        ("us-gov-west-1", "aws-us-gov", "arn:aws-us-gov:s3:::ledger"),  # the inventory's
+    ):
+        s3, stub = _one_bucket_s3(region)
+        with stub:
+            [bucket], _ = bucket_request_metrics(s3, lambda r: cloudwatch, day, day, partition)
+        assert bucket.arn == arn
+
+
+def test_the_partition_comes_from_the_inventorys_arns():
+    from planner.inventory import Inventory, Key
+    from planner.measure.run import _partition
+
+    gov = Key(account="111122223333", region="us-gov-west-1", key_id="k", manager="CUSTOMER",
+              arn="arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k", state="Enabled",
+              spec="SYMMETRIC_DEFAULT", usage="ENCRYPT_DECRYPT", origin="AWS_KMS")
+    inventory = Inventory(scanned_at="", tool_version="t", accounts=[], regions=[], keys=[gov])
+    assert _partition(inventory) == "aws-us-gov"
+    assert _partition(None) is None

@@ -87,3 +87,42 @@ def test_an_unreachable_endpoint_reads_nothing(aws_endpoint):
     assert outcome.nothing_read
     [error] = outcome.inventory.errors
     assert (error.operation, error.code) == ("GetCallerIdentity", "EndpointConnectionError")
+
+
+def _bucket_by_alias(aws_client, bucket: str, alias: str) -> None:
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                "KMSMasterKeyID": alias}}]})
+
+
+def test_unreadable_aliases_leave_an_alias_reference_unknown(aws_client, scan_estate):
+    kms = aws_client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/billing", TargetKeyId=key["KeyId"])
+    _bucket_by_alias(aws_client, "by-alias", "alias/billing")
+    _bucket_by_alias(aws_client, "by-aws-alias", "alias/aws/s3")
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="by-arn")
+    s3.put_bucket_encryption(Bucket="by-arn", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                "KMSMasterKeyID": key["Arn"]}}]})
+    found = by_id(scan_estate(client_hook=refuse("ListAliases")).inventory)
+    assert found["by-alias"].encryption == "unknown"
+    assert found["by-alias"].error.startswith("AccessDenied: refused by the test")
+    assert "alias/billing" in found["by-alias"].error
+    # Unaffected: a key ARN needs no alias, and alias/aws/ names are AWS managed keys.
+    assert found["by-arn"].encryption == "customer-managed"
+    assert found["by-aws-alias"].encryption == "aws-managed"
+
+
+def test_an_alias_that_names_no_key_is_unknown_not_a_customer_key(aws_client, scan_estate):
+    kms = aws_client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/gone", TargetKeyId=key["KeyId"])
+    _bucket_by_alias(aws_client, "deleted-alias", "alias/gone")
+    kms.delete_alias(AliasName="alias/gone")
+    bucket = by_id(scan_estate().inventory)["deleted-alias"]
+    assert bucket.encryption == "unknown"
+    assert bucket.error == "AliasNotFound: alias/gone does not exist"
