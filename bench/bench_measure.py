@@ -4,9 +4,10 @@
     .venv/bin/python bench/bench_measure.py --files 500     # scaled down
 
 Generates the files once into bench/out/ (git-ignored; reused while the sizes match), then
-in separate processes: the floor (read + gunzip every file, nothing else) and the measurement
-(with orjson if installed, and with the standard library's json), each with its wall time and
-peak resident memory (ru_maxrss of that process).
+in separate processes: the floor (read + gunzip every file, nothing else) and the measurement,
+with the compiled fast path (the default), with the reference path alone (orjson), and with
+--stdlib also the standard library's json; each with its wall time and peak resident memory
+(ru_maxrss of that process).
 """
 
 from __future__ import annotations
@@ -106,17 +107,19 @@ if STDLIB:
     import planner.measure.cloudtrail as cloudtrail
     cloudtrail.loads = json.loads
 from planner.measure.cloudtrail import local_files, measure_files
-m = measure_files(local_files(Path(FOLDER)), 'bench', workers=WORKERS)
+m = measure_files(local_files(Path(FOLDER)), 'bench', workers=WORKERS, fast=FAST)
+parser = 'json' if STDLIB else records.loads.__module__
 RESULT = {'events': m.events, 'files': m.files, 'bad_files': len(m.bad_files),
-          'keys': len(m.monthly_keys()), 'workers': WORKERS,
-          'parser': 'json' if STDLIB else records.loads.__module__}
+          'keys': len(m.monthly_keys()), 'workers': WORKERS, 'fast_files': m.fast_files,
+          'path': 'fast path' if FAST else f'reference path, {parser}'}
 """,
 }
 
 
-def run_child(kind: str, folder: Path, stdlib: bool = False, workers: int = 1) -> dict:
+def run_child(kind: str, folder: Path, stdlib: bool = False, workers: int = 1,
+              fast: bool = True) -> dict:
     code = (f"import time, json, resource\nFOLDER = {str(folder)!r}\nSTDLIB = {stdlib}\n"
-            f"WORKERS = {workers}\n"
+            f"WORKERS = {workers}\nFAST = {fast}\n"
             "start = time.perf_counter()\n" + CHILD[kind] +
             "RESULT['seconds'] = time.perf_counter() - start\n"
             "RESULT['peak_mb'] = max(resource.getrusage(who).ru_maxrss for who in"
@@ -132,8 +135,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=50_000)
     parser.add_argument("--events-per-file", type=int, default=200)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/out/cloudtrail")
-    parser.add_argument("--workers", type=int, default=2, help="Processes for a parallel run.")
-    parser.add_argument("--skip-stdlib", action="store_true", help="Only the orjson run.")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="Processes for a parallel run too (floor and fast path).")
+    parser.add_argument("--stdlib", action="store_true",
+                        help="Also the reference path with the standard library's json.")
     args = parser.parse_args()
     folder = args.out / f"{args.files}x{args.events_per_file}"
     started = time.perf_counter()
@@ -145,17 +150,18 @@ def main() -> None:
     for run in floors:
         print(f"floor (read + gunzip, {run['workers']} process(es)): {run['seconds']:.1f} s, "
               f"{run['bytes'] / 1e9:.2f} GB, peak {run['peak_mb']:.0f} MB")
-    runs = [run_child("measure", folder)]
+    runs = [run_child("measure", folder), run_child("measure", folder, fast=False)]
     if args.workers > 1:
         runs.append(run_child("measure", folder, workers=args.workers))
-    if not args.skip_stdlib:
-        runs.append(run_child("measure", folder, stdlib=True))
+    if args.stdlib:
+        runs.append(run_child("measure", folder, stdlib=True, fast=False))
     for run in runs:
-        print(f"measure ({run['parser']}, {run['workers']} process(es)): "
+        print(f"measure ({run['path']}, {run['workers']} process(es)): "
               f"{run['seconds']:.1f} s, {run['events']:,} events, "
               f"{run['events'] / run['seconds']:,.0f} events/s, "
               f"{run['seconds'] / floor['seconds']:.2f}x the 1-process floor, "
-              f"peak {run['peak_mb']:.0f} MB, bad files {run['bad_files']}")
+              f"peak {run['peak_mb']:.0f} MB, bad files {run['bad_files']}, "
+              f"files on the fast path {run['fast_files']:,}")
     print(f"bench process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

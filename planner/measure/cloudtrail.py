@@ -2,6 +2,8 @@
 
 One file at a time: memory holds one decompressed file and the counters, never all records.
 A file that cannot be read, decompressed or parsed is a BadFile in the result, not an error.
+Each file goes first to the compiled fast path (_ctscan.c), which counts it or declines it;
+a declined file is parsed and counted by records.py, the reference, which also judges it.
 """
 
 from __future__ import annotations
@@ -21,11 +23,24 @@ from botocore.exceptions import ClientError
 from planner.errors import InputError
 from planner.measure.counts import BadFile, Measurement
 from planner.measure.keyspecs import KeyDirectory
-from planner.measure.records import RecordShapeError, count_records, loads
+from planner.measure.records import (
+    CONTEXT_KEYS,
+    RecordShapeError,
+    add_counted,
+    count_records,
+    loads,
+)
+
+try:
+    from planner.measure._ctscan import Scanner
+except ImportError:  # built without a C compiler: the reference path counts every file
+    Scanner = None
 
 KMS_NEEDLE = b'"kms.amazonaws.com"'
 LOG_SUFFIX = ".json.gz"
 BATCH_FILES = 64  # files per task when counting in several processes
+# Distinct field tuples the fast path holds before they are added up (bounds its memory).
+FLUSH_TUPLES = 20_000
 # CloudTrail writes digest and Insights files beside the logs; they hold no API records.
 NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")
 
@@ -81,33 +96,40 @@ def _object_reader(s3, bucket: str, key: str) -> Reader:
 
 def measure_files(
     files: Iterable[tuple[str, Reader]], source: str, keys: KeyDirectory | None = None,
-    workers: int = 1,
+    workers: int = 1, fast: bool = True,
 ) -> Measurement:
     """Count the KMS events in each file. `source` names where the files came from.
 
     With workers > 1, batches of files are counted in that many processes (the readers must
-    then be picklable, as local files' are) and the parts added up.
+    then be picklable, as local files' are) and the parts added up. `fast=False` leaves every
+    file to the reference path (for comparisons; the counts are the same).
     """
     keys = keys or KeyDirectory()
     if workers > 1:
-        return _measure_in_processes(files, source, keys, workers)
+        return _measure_in_processes(files, source, keys, workers, fast)
     result = Measurement(source=source)
     services: dict[tuple, str | None] = {}
+    scanner = Scanner(CONTEXT_KEYS) if fast and Scanner is not None else None
     for name, read in files:
         result.files += 1
-        problem = _count_file(name, read, result, keys, services)
+        problem = _count_file(name, read, result, keys, services, scanner)
         if problem:
             result.bad_files.append(BadFile(name, problem))
+        if scanner is not None and len(scanner) > FLUSH_TUPLES:
+            add_counted(result, keys, services, scanner.take())
+    if scanner is not None:
+        add_counted(result, keys, services, scanner.take())
     return result
 
 
-def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int) -> Measurement:
+def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int,
+                          fast: bool) -> Measurement:
     result = Measurement(source=source)
     pending: deque = deque()
     with ProcessPoolExecutor(workers) as pool:
         files = iter(files)
         while batch := list(islice(files, BATCH_FILES)):
-            pending.append(pool.submit(measure_files, batch, source, keys))
+            pending.append(pool.submit(measure_files, batch, source, keys, 1, fast))
             if len(pending) > 2 * workers:  # a few batches in flight, never the whole listing
                 result.merge(pending.popleft().result())
         while pending:
@@ -124,7 +146,7 @@ def delivery_time(name: str) -> str | None:
     return f"{year}-{month}-{day}T{hour}:{minute}:00Z"
 
 
-def _count_file(name, read: Reader, result: Measurement, keys, services) -> str | None:
+def _count_file(name, read: Reader, result: Measurement, keys, services, scanner) -> str | None:
     """Add one file's KMS events and the time it covers to `result`; return why the file is
     bad (it then adds nothing), or None.
 
@@ -151,6 +173,15 @@ def _count_file(name, read: Reader, result: Measurement, keys, services) -> str 
             return "not a CloudTrail log file (no Records)"
         result.saw_time(stamp, stamp)
         return None
+    if scanner is not None:
+        times = scanner.scan(raw, stamp is None)  # None: declined, nothing counted
+        if times is not None:
+            result.fast_files += 1
+            if times[0] is not None:
+                result.saw_time(*times)
+            if stamp is not None:
+                result.saw_time(stamp, stamp)
+            return None
     try:
         document = loads(raw)
     except ValueError as exc:

@@ -30,6 +30,7 @@ class Measurement:
     not_billed: int = 0  # KMS events that are not requests (AwsServiceEvent)
     unattributed: int = 0  # billed requests that name no key (ListKeys, CreateKey, ...)
     caller_copies: int = 0  # the caller's copies of cross-account calls (the owner's count)
+    fast_files: int = 0  # files the compiled fast path counted (the rest: the reference path)
     bad_files: list[BadFile] = field(default_factory=list)
     # (key ARN, request class, calling service) -> requests
     requests: Counter = field(default_factory=Counter)
@@ -51,6 +52,7 @@ class Measurement:
         self.not_billed += other.not_billed
         self.unattributed += other.unattributed
         self.caller_copies += other.caller_copies
+        self.fast_files += other.fast_files
         self.bad_files.extend(other.bad_files)
         self.requests.update(other.requests)
         if other.first_time is not None and other.last_time is not None:

@@ -1,8 +1,9 @@
 """CloudTrail records -> counts by (key ARN, request class, calling service): the hot loop.
 
-Per file, each KMS record is reduced to a tuple of the few fields that decide its key, class
-and caller, and the tuples are counted; the rules in classify.py then run once per distinct
-tuple, not once per record. This keeps the per-record work to dictionary look-ups.
+Each KMS record is reduced to its raw fields (raw_fields: the 13 values that decide its key,
+class and caller), equal tuples are counted, and the rules in classify.py run once per
+distinct tuple (features, then _add), not once per record. The fast path in _ctscan.c yields
+the same tuples straight from the file's bytes; this module is the reference it must match.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import Counter
 
 from planner.measure.classify import (
     OTHER_SERVICE,
+    SERVICE_SIGNS,
     calling_service,
     other_accounts_copy,
     request_class,
@@ -23,11 +25,14 @@ try:  # orjson parses CloudTrail files several times faster than the standard li
 except ImportError:  # pragma: no cover - the standard library is the fallback
     from json import loads
 
-__all__ = ["count_records", "loads"]
+__all__ = ["CONTEXT_KEYS", "add_counted", "count_records", "loads", "raw_fields"]
 
 KMS_SOURCE = "kms.amazonaws.com"
 KEY_TYPE = "AWS::KMS::Key"
 SERVICE_EVENT = "AwsServiceEvent"  # KMS acting on its own (rotation, deletion): no request
+# The encryption-context keys that name a calling service; raw_fields keeps which are present
+# as bits of one int (bit i: CONTEXT_KEYS[i]).
+CONTEXT_KEYS = tuple(key for _, keys in SERVICE_SIGNS.values() for key in keys)
 
 
 class RecordShapeError(ValueError):
@@ -57,18 +62,18 @@ def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts:
                 if last is None or when > last:
                     last = when
             if source == KMS_SOURCE:
-                seen[_features(record, hosts)] += 1
+                seen[raw_fields(record)] += 1
     except (AttributeError, TypeError) as exc:  # not a dict, or an unhashable field value
         raise RecordShapeError(f"a record of unexpected shape: {exc}") from None
     if first is not None:
         result.saw_time(first, last)
-    for features, count in seen.items():
-        _add(result, keys, features, count)
+    add_counted(result, keys, hosts, seen.items())
 
 
-def _features(record: dict, hosts: dict) -> tuple:
-    """(eventType, eventName, key ARN or None, keyId, recipient account, region, keyPairSpec,
-    algorithm, service)."""
+def raw_fields(record: dict) -> tuple:
+    """(eventType, eventName, the first AWS::KMS::Key resource's ARN, keyId, recipientAccountId,
+    awsRegion, keyPairSpec, encryptionAlgorithm, signingAlgorithm, invokedBy, sourceIPAddress,
+    userAgent, context bits): what decides one KMS record's key, class and caller."""
     params = record.get("requestParameters") or {}
     arn = None
     resources = record.get("resources")
@@ -78,22 +83,43 @@ def _features(record: dict, hosts: dict) -> tuple:
                 arn = resource.get("ARN")
                 break
     identity = record.get("userIdentity") or {}
-    caller = (identity.get("invokedBy"), record.get("sourceIPAddress"), record.get("userAgent"))
+    context = params.get("encryptionContext")
+    bits = 0
+    if isinstance(context, dict):
+        for bit, key in enumerate(CONTEXT_KEYS):
+            if key in context:
+                bits |= 1 << bit
+    return (
+        record.get("eventType"), record.get("eventName"), arn, params.get("keyId"),
+        record.get("recipientAccountId"), record.get("awsRegion"), params.get("keyPairSpec"),
+        params.get("encryptionAlgorithm"), params.get("signingAlgorithm"),
+        identity.get("invokedBy"), record.get("sourceIPAddress"), record.get("userAgent"), bits,
+    )
+
+
+def add_counted(result: Measurement, keys: KeyDirectory, hosts: dict, counted) -> None:
+    """Add (raw fields, count) pairs, from count_records or the fast path, to `result`."""
+    for raw, count in counted:
+        _add(result, keys, features(raw, hosts), count)
+
+
+def features(raw: tuple, hosts: dict) -> tuple:
+    """raw_fields -> (eventType, eventName, key ARN or None, keyId, recipient account, region,
+    keyPairSpec, algorithm, service): the key reference, class and calling service."""
+    (event_type, name, arn, key_id, account, region, pair_spec, encryption, signing,
+     invoked_by, source_ip, user_agent, bits) = raw
+    caller = (invoked_by, source_ip, user_agent)
     service = hosts.get(caller)
     if service is None:
         if len(hosts) > 10_000:  # user agents vary; keep the memo bounded
             hosts.clear()
         service = hosts[caller] = calling_service(" ".join(str(part) for part in caller))
     if service == OTHER_SERVICE:
-        service = calling_service("", params.get("encryptionContext"))
+        present = {key: None for bit, key in enumerate(CONTEXT_KEYS) if bits >> bit & 1}
+        service = calling_service("", present)
     return (
-        record.get("eventType"), record.get("eventName"), arn,
-        None if arn else params.get("keyId"),
-        record.get("recipientAccountId"),
-        None if arn else record.get("awsRegion"),
-        params.get("keyPairSpec"),
-        params.get("encryptionAlgorithm") or params.get("signingAlgorithm"),
-        service,
+        event_type, name, arn, None if arn else key_id, account, None if arn else region,
+        pair_spec, encryption or signing, service,
     )
 
 
