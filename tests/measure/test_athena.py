@@ -205,7 +205,7 @@ def test_with_the_owners_rows_each_call_counts_once(athena):
                            account=CALLER)])
     result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
     assert result.caller_copies == 40
-    # 40 x 30.4 / 31 = 39.2 -> 39 a month (both copies: 80 -> 78.5 -> 78)
+    # 40 x 30.4 / 31 = 39.2 -> 39 a month (both copies: 80 -> 78.45 -> 78)
     assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 39
 
 
