@@ -17,7 +17,6 @@ from planner.errors import InputError
 from planner.measure.classify import (
     OTHER_SERVICE,
     SERVICE_SIGNS,
-    other_accounts_copy,
     request_class,
 )
 from planner.measure.counts import Measurement
@@ -28,10 +27,9 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COLUMNS = ("is_kms", "key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
            "algorithm", "service", "requests", "first_event", "last_event")
 KEY_ARN = "element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'), r -> r.arn), 1)"
-# A KMS event, and the key owner's copy of it: a cross-account call is logged in the caller's
-# account too (an organization trail holds both); the caller's copy only adds its time.
-KMS_EVENT = (f"(eventsource = 'kms.amazonaws.com' AND ({KEY_ARN} IS NULL"
-             f" OR split_part({KEY_ARN}, ':', 5) = recipientaccountid))")
+# Every KMS event, both copies of a cross-account call included: the rows keep the recipient
+# account (`account`), and counts.Measurement decides which copy counts, as for log files.
+KMS_EVENT = "(eventsource = 'kms.amazonaws.com')"
 HOSTS = ("concat(coalesce(useridentity.invokedby, ''), ' ', coalesce(sourceipaddress, ''),"
          " ' ', coalesce(useragent, ''))")
 
@@ -140,6 +138,7 @@ def _count_row(row: dict, result: Measurement, keys: KeyDirectory) -> None:
         return  # the other records: their times only
     requests = int(row["requests"])
     result.events += requests
+    result.saw_recipient(row["account"])
     if row["event_type"] == "AwsServiceEvent":
         result.not_billed += requests
         return
@@ -147,9 +146,6 @@ def _count_row(row: dict, result: Measurement, keys: KeyDirectory) -> None:
     if arn is None:
         result.unattributed += requests
         return
-    if other_accounts_copy(arn, row["account"]):  # the query leaves these out; rows agree
-        result.caller_copies += requests
-        return
     request = request_class(row["event_name"] or "", keys.spec(arn), row["key_pair_spec"],
                             row["algorithm"])
-    result.requests[(arn, request, row["service"] or OTHER_SERVICE)] += requests
+    result.add_request(arn, request, row["service"] or OTHER_SERVICE, row["account"], requests)

@@ -83,13 +83,20 @@ def calling_service(hosts: str, context_keys: object = None) -> str:
     return OTHER_SERVICE
 
 
+def key_account(key_arn: str) -> str | None:
+    """The account in a key ARN (arn:partition:kms:region:account:key/id), or None."""
+    parts = key_arn.split(":", 5)
+    return (parts[4] or None) if len(parts) == 6 else None
+
+
 def other_accounts_copy(key_arn: str, recipient: object) -> bool:
     """True for the caller's copy of a call on another account's key.
 
     A cross-account KMS call is logged in the caller's account and in the key owner's (KMS
     developer guide, "Logging AWS KMS API calls with AWS CloudTrail"); an organization trail
-    holds both. Only the owner's copy (recipientAccountId = the key ARN's account) counts.
+    holds both. The copy whose recipientAccountId is not the key ARN's account is the caller's;
+    counts.Measurement decides which copy counts.
     """
-    parts = key_arn.split(":", 5)
-    return isinstance(recipient, str) and bool(recipient) and len(parts) == 6 \
-        and parts[4] != recipient
+    owner = key_account(key_arn)
+    return isinstance(recipient, str) and bool(recipient) and owner is not None \
+        and owner != recipient

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 
+from planner.measure.classify import key_account, other_accounts_copy
 from pricing.costs import REQUEST_CLASSES
 
 # Days in the month the usage file speaks of: 365 / 12 = 30.42, rounded to one decimal as
@@ -22,18 +25,28 @@ class BadFile:
 
 @dataclass
 class Measurement:
-    """Counts of KMS requests, raw (not yet scaled to a month)."""
+    """Counts of KMS requests, raw (not yet scaled to a month).
+
+    A cross-account call is logged in the caller's account and in the key owner's. Which copy
+    counts depends on every log read (is the owner's account among them?), so both kinds are
+    kept apart here and `requests` and `caller_copies` decide on demand: a part counted in
+    another process merges like any other, and nothing is settled twice or forgotten.
+    """
 
     source: str
     files: int = 0
     events: int = 0  # KMS events read (every eventSource kms.amazonaws.com record)
     not_billed: int = 0  # KMS events that are not requests (AwsServiceEvent)
     unattributed: int = 0  # billed requests that name no key (ListKeys, CreateKey, ...)
-    caller_copies: int = 0  # the caller's copies of cross-account calls (the owner's count)
     fast_files: int = 0  # files the compiled fast path counted (the rest: the reference path)
     bad_files: list[BadFile] = field(default_factory=list)
-    # (key ARN, request class, calling service) -> requests
-    requests: Counter = field(default_factory=Counter)
+    # (key ARN, request class, calling service) -> requests logged in the key's own account
+    # (or with no recipientAccountId)
+    owner_copies: Counter = field(default_factory=Counter)
+    # the same for requests logged in another (the calling) account
+    caller_copy_counts: Counter = field(default_factory=Counter)
+    # recipientAccountId of every KMS event read: whose KMS logs the measurement holds
+    recipients: set[str] = field(default_factory=set)
     # The period the logs read cover (ISO 8601, UTC): every file read counts, KMS events or
     # not, so quiet days stretch the window instead of inflating the month.
     first_time: str | None = None
@@ -45,16 +58,50 @@ class Measurement:
         if self.last_time is None or last > self.last_time:
             self.last_time = last
 
+    def saw_recipient(self, account: object) -> None:
+        """Note the recipientAccountId of a KMS event (any event, billed or not)."""
+        if isinstance(account, str) and account:
+            self.recipients.add(account)
+
+    def add_request(self, key_arn: str, request_class: str, service: str, recipient: object,
+                    count: int) -> None:
+        """`count` requests on `key_arn`, from events logged in account `recipient`."""
+        if other_accounts_copy(key_arn, recipient):
+            self.caller_copy_counts[(key_arn, request_class, service)] += count
+        else:
+            self.owner_copies[(key_arn, request_class, service)] += count
+
+    def _owner_logs_read(self, key_arn: str) -> bool:
+        return key_account(key_arn) in self.recipients
+
+    @property
+    def requests(self) -> Mapping[tuple[str, str, str], int]:
+        """(key ARN, request class, calling service) -> requests, each call once: the
+        caller's copy of a cross-account call counts unless the key owner's KMS events were
+        read (then the owner's copy is counted instead). Read-only."""
+        counted = Counter(self.owner_copies)
+        for group, count in self.caller_copy_counts.items():
+            if not self._owner_logs_read(group[0]):
+                counted[group] += count
+        return MappingProxyType(counted)
+
+    @property
+    def caller_copies(self) -> int:
+        """Caller's copies left out because the key owner's copies are in the logs read."""
+        return sum(count for (arn, _, _), count in self.caller_copy_counts.items()
+                   if self._owner_logs_read(arn))
+
     def merge(self, other: Measurement) -> None:
         """Add the counts of `other` (a part of the same source, counted elsewhere)."""
         self.files += other.files
         self.events += other.events
         self.not_billed += other.not_billed
         self.unattributed += other.unattributed
-        self.caller_copies += other.caller_copies
         self.fast_files += other.fast_files
         self.bad_files.extend(other.bad_files)
-        self.requests.update(other.requests)
+        self.owner_copies.update(other.owner_copies)
+        self.caller_copy_counts.update(other.caller_copy_counts)
+        self.recipients |= other.recipients
         if other.first_time is not None and other.last_time is not None:
             self.saw_time(other.first_time, other.last_time)
 

@@ -14,7 +14,6 @@ from planner.measure.classify import (
     OTHER_SERVICE,
     SERVICE_SIGNS,
     calling_service,
-    other_accounts_copy,
     request_class,
 )
 from planner.measure.counts import Measurement
@@ -126,6 +125,7 @@ def features(raw: tuple, hosts: dict) -> tuple:
 def _add(result: Measurement, keys: KeyDirectory, features: tuple, count: int) -> None:
     event_type, name, arn, key_id, account, region, pair_spec, algorithm, service = features
     result.events += count
+    result.saw_recipient(account)  # whose KMS logs were read decides cross-account copies
     if event_type == SERVICE_EVENT:
         result.not_billed += count
         return
@@ -134,12 +134,11 @@ def _add(result: Measurement, keys: KeyDirectory, features: tuple, count: int) -
     if arn is None:
         result.unattributed += count  # ListKeys, CreateKey, ... or a key we cannot name
         return
-    if other_accounts_copy(arn, account):
-        result.caller_copies += count  # counted from the key owner's copy
-        return
     request = request_class(_text(name), keys.spec(arn), _text(pair_spec) or None,
                             _text(algorithm) or None)
-    result.requests[(arn, request, service)] += count
+    # The owner's or the caller's copy of a cross-account call: kept apart, settled by
+    # Measurement once every file is read.
+    result.add_request(arn, request, service, account, count)
 
 
 def _text(value: object) -> str:

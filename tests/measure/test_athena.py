@@ -98,7 +98,7 @@ def test_failed_query_is_reported_with_its_reason(athena):
 
 def test_query_counts_kms_events_from_the_documented_columns():
     sql = count_query("cloudtrail.logs")
-    assert "(eventsource = 'kms.amazonaws.com' AND (" in sql
+    assert "(eventsource = 'kms.amazonaws.com') AS is_kms" in sql
     assert "AS is_kms FROM cloudtrail.logs)" in sql
     assert "r.type = 'AWS::KMS::Key'" in sql and "'$.keyId'" in sql
     assert "useridentity.invokedby" in sql and "'$.keyPairSpec'" in sql
@@ -176,18 +176,52 @@ def test_until_must_come_after_since():
         count_query("cloudtrail.logs", "2026-11-01", "2026-11-01")
 
 
-def test_only_the_key_owners_copy_of_a_cross_account_call_counts(athena):
-    # 40 Decrypts on KEY_A (owned by 111122223333) made from 444455556666: an organization
-    # trail holds each twice. The query leaves the caller's copies out of the KMS groups ...
+CALLER, OWNER = "444455556666", "111122223333"  # KEY_A and KEY_B belong to OWNER
+
+
+def test_the_query_returns_both_copies_of_a_cross_account_call():
+    # No filter on the recipient account: the caller's copies are rows, under `account`.
     sql = count_query("cloudtrail.logs")
-    assert "split_part(element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key')," \
-           " r -> r.arn), 1), ':', 5) = recipientaccountid" in sql
-    # ... and a row that still names the caller's account as recipient is not counted again.
+    assert "recipientaccountid" in sql and "split_part" not in sql
+    assert "if(is_kms, recipientaccountid) AS account" in sql
+
+
+def test_the_callers_rows_alone_count_under_the_key(athena):
+    # A trail of the calling account alone: 40 Decrypts on KEY_A, logged only in CALLER.
+    # 1 to 31 October: 40 x 30.4 / 31 = 39.2 -> 39 a month.
     client, stub = athena
-    answer(stub, [decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z"),
+    answer(stub, [decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z",
+                           account=CALLER)])
+    result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
+    assert result.caller_copies == 0
+    assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 39
+
+
+def test_with_the_owners_rows_each_call_counts_once(athena):
+    # An organization trail holds each of the 40 Decrypts twice; the owner's rows count.
+    client, stub = athena
+    answer(stub, [decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z", account=OWNER),
                   decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z",
-                           account="444455556666")])
+                           account=CALLER)])
     result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
     assert result.caller_copies == 40
-    # 40 x 30.4 / 31 = 39.2 -> 39 a month
+    # 40 x 30.4 / 31 = 39.2 -> 39 a month (both copies: 80 -> 78.45 -> 78)
     assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 39
+
+
+def test_the_owner_present_for_one_key_and_absent_for_another(athena):
+    # CALLER uses KEY_A (owner 111122223333, its copies read: 40) and KEY_Z of 555555555555
+    # (only CALLER's copies: 31). x 30.4 / 31: 40 -> 39; 31 -> 30.4 -> 30.
+    key_z = "arn:aws:kms:us-east-1:555555555555:key/55555555-aaaa-bbbb-cccc-555555555555"
+    client, stub = athena
+    answer(stub, [decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z", account=OWNER),
+                  decrypts(40, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z",
+                           account=CALLER),
+                  decrypts(31, "2026-10-05T00:00:00Z", "2026-10-06T00:00:00Z", key=key_z,
+                           account=CALLER)])
+    result = measure_athena(client, "cloudtrail.logs", "primary", sleep=lambda s: None)
+    assert result.events == 111
+    assert result.caller_copies == 40
+    keys = result.monthly_keys()
+    assert keys[KEY_A]["requests"]["symmetric"] == 39
+    assert keys[key_z]["requests"]["symmetric"] == 30

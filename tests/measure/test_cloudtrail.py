@@ -165,10 +165,12 @@ def test_files_named_otherwise_cover_the_times_of_all_their_records(tmp_path):
     assert result.monthly_keys()[KEY_A]["requests"]["symmetric"] == 30
 
 
-def test_only_the_key_owners_copy_of_a_cross_account_call_counts(tmp_path):
+def test_an_organization_trail_counts_a_cross_account_call_once(tmp_path):
     # An organization trail: 444455556666 calls Decrypt 40 times on KEY_A, owned by ACCOUNT.
-    # Each call is logged in both accounts (recipientAccountId); only the owner's copy counts.
+    # Each call is logged in both accounts (recipientAccountId). ACCOUNT's KMS events are in
+    # the logs, so its copies count and the caller's 40 are left out (caller_copies).
     # ACCOUNT also uses its own key 10 times. 1 to 31 October: x 30.4 / 31.
+    # (More cases, the caller's trail alone among them: test_cross_account.py.)
     caller = "444455556666"
     calls = [kms_event("Decrypt", "2026-10-15T10:00:00Z")] * 40
     in_caller = [{**record, "recipientAccountId": caller} for record in calls]
