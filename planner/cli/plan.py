@@ -61,8 +61,9 @@ def print_summary(document: dict) -> None:
         table.add_row(f"Action: {action}", f"{count:,}")
     out.print(table)
     if document["at_risk"]:
+        listed = ", ".join(document["at_risk"][:10])
         out.print(f"[bold red]AT RISK[/]: {len(document['at_risk'])} resource(s) use a key that "
-                  f"is disabled or pending deletion: {', '.join(document['at_risk'][:10])}")
+                  f"is disabled, pending deletion or deleted: {listed}")
 
 
 def plan(

@@ -23,6 +23,10 @@ ACTIONS = {a.name: a for a in (
     Action("restore-key", "The resource's key is disabled or pending deletion: cancel the "
            "deletion or re-enable the key now, or the data becomes unreadable.", "none",
            ("KMS.3",)),
+    Action("key-deleted", "The resource's key is not in its account's key catalogue: it was "
+           "deleted, and data encrypted under it cannot be decrypted. Confirm with the key's "
+           "owner, recover the data from a copy under another key, and re-create the "
+           "resource.", "the data may already be unreadable", ("KMS.3",)),
     Action("s3-set-default-sse-kms", "Set the bucket's default encryption to SSE-KMS with the "
            "target key (bucket key on); re-encrypt existing objects with an S3 Batch "
            "Operations copy.", "none", ("S3.17", "s3-default-encryption-kms")),

@@ -59,6 +59,9 @@ class ResourcePlanner:
             return "investigate", "unknown", key_now, False
         if key is not None and key.state in AT_RISK_STATES:
             return "restore-key", state, key_now, True
+        if (resource.details or {}).get("key_in_catalogue") is False:
+            # The scan read the key's catalogue and the key is not in it: deleted.
+            return "key-deleted", state, key_now, True
         cluster_id = (resource.details or {}).get("cluster_id")
         if resource.resource_type == "db-instance" and cluster_id:
             cluster = self.cluster_plans.get((resource.account, resource.region, cluster_id))

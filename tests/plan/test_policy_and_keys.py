@@ -225,3 +225,18 @@ def test_scan_errors_are_warned_about():
                                       "AccessDenied", "no"))
     [warning] = plan_for(inventory).warnings
     assert "ebs DescribeVolumes failed with AccessDenied" in warning
+
+
+def test_a_deleted_key_puts_its_resource_at_risk():
+    # The scan read the catalogue and the volume's key was not in it: deleted.
+    gone = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/deleted-0000"
+    volume = make_resource("volume", "vol-lost", "customer-managed", key=gone, size_gb=8,
+                           details={"key_in_catalogue": False})
+    kept = make_resource("volume", "vol-kept", "customer-managed", key=gone, size_gb=8)
+    plan = plan_for(make_inventory([volume, kept]))
+    lost = next(p for p in plan.resources if p.resource.resource_id == "vol-lost")
+    assert (lost.action, lost.at_risk, lost.key_after) == ("key-deleted", True, gone)
+    assert lost.one_time == []  # nothing to price: recovering the data is not a KMS cost
+    assert [p.resource.resource_id for p in plan.at_risk] == ["vol-lost"]
+    # Without the scan's word that the catalogue lacks it, a key is not taken for deleted.
+    assert _actions(plan)["vol-kept"] == "keep"

@@ -205,3 +205,15 @@ def test_scan_gaps_are_called_out_on_summary(tmp_path):
              for c in row if isinstance(c.value, str)]
     assert any(v.startswith("CHECK: 1 warning(s)") for v in cells)
     assert any("ebs DescribeSnapshots failed with AccessDenied" in v for v in cells)
+
+
+def test_a_deleted_key_is_named_in_the_at_risk_list(tmp_path):
+    gone = "arn:aws:kms:us-east-1:111111111111:key/deleted-0000"
+    volume = make_resource("volume", "vol-lost", "customer-managed", key=gone, size_gb=8,
+                           details={"key_in_catalogue": False})
+    path = tmp_path / "plan.xlsx"
+    write_workbook(plan_of(make_inventory([volume])), path)
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(path)["Summary"].iter_rows()]
+    assert any(isinstance(v, str) and v.startswith("AT RISK: 1 resource(s)") for r in rows
+               for v in r)
+    assert ["vol-lost", gone, "Deleted"] in [r[:3] for r in rows]

@@ -101,7 +101,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
             s.currency, "year_3", months_sum(36))
     out.put(HEAD + 8, "Resources planned", len(plan.resources), s.integer)
     at_risk = plan.at_risk
-    out.put(HEAD + 9, "Resources at risk (key disabled or pending deletion)", len(at_risk),
+    out.put(HEAD + 9, "Resources at risk (key disabled, pending deletion or deleted)", len(at_risk),
             s.warning if at_risk else s.ok)
 
     # Monthly cost by part: keys, then requests by service, then requests of no resource.
@@ -163,19 +163,21 @@ def _at_risk(out: Summary, plan: Plan, row: int) -> int:
     sheet, s = out.sheet, out.s
     at_risk = plan.at_risk
     if not at_risk:
-        sheet.merge_range(row, 0, row, 2, "No resource uses a disabled key or a key pending "
-                          "deletion.", s.ok)
+        sheet.merge_range(row, 0, row, 2, "No resource uses a disabled or deleted key or a key "
+                          "pending deletion.", s.ok)
         return row + 1
     sheet.merge_range(row, 0, row, 2, f"AT RISK: {len(at_risk)} resource(s) use a key that is "
-                      "disabled or pending deletion. Restore the key before anything else, or "
-                      "the data becomes unreadable (Resources: at risk = yes).", s.warning)
+                      "disabled, pending deletion or deleted. Restore the key before anything "
+                      "else, or the data becomes unreadable (Resources: at risk = yes).",
+                      s.warning)
     sheet.set_row(row, 42)
     keys = {k.ref: k for k in plan.keys}
     for i, p in enumerate(at_risk[:AT_RISK_LISTED], start=1):
         key = keys.get(p.key_now or p.resource.kms_key_arn or "")
         write_value(sheet, row + i, 0, p.resource.resource_id, s.text, s)
-        write_value(sheet, row + i, 1, key.label if key else "", s.text, s)
-        sheet.write_string(row + i, 2, key.state if key else "", s.warning)
+        write_value(sheet, row + i, 1, key.label if key else (p.key_now or ""), s.text, s)
+        state = "Deleted" if p.action == "key-deleted" else (key.state if key else "")
+        sheet.write_string(row + i, 2, state, s.warning)
     listed = min(len(at_risk), AT_RISK_LISTED)
     if len(at_risk) > AT_RISK_LISTED:
         sheet.write_string(row + listed + 1, 0,
