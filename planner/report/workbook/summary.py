@@ -101,7 +101,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
             s.currency, "year_3", months_sum(36))
     out.put(HEAD + 8, "Resources planned", len(plan.resources), s.integer)
     at_risk = plan.at_risk
-    out.put(HEAD + 9, "Resources at risk (key disabled, pending deletion or deleted)", len(at_risk),
+    out.put(HEAD + 9, "Resources at risk (key disabled or deleted)", len(at_risk),
             s.warning if at_risk else s.ok)
 
     # Monthly cost by part: keys, then requests by service, then requests of no resource.
