@@ -224,6 +224,24 @@ static int skip_literal(Parse *ps, const char *word, Py_ssize_t n) {
     return OK;
 }
 
+#define MORE 1
+
+/* After a member or element: MORE past a ',', OK past `close`, else BAIL. */
+static int after_item(Parse *ps, unsigned char close) {
+    skip_ws(ps);
+    if (ps->p >= ps->end) return BAIL;
+    if (*ps->p == ',') {
+        ps->p++;
+        skip_ws(ps);
+        return MORE;
+    }
+    if (*ps->p == close) {
+        ps->p++;
+        return OK;
+    }
+    return BAIL;
+}
+
 /* The members of an object at ps->p ('{'): for each, `member` is called with the key, the
  * parse positioned at the value, and must consume the value. */
 typedef int (*MemberFn)(Parse *ps, void *ctx, Span key, int escaped, int depth);
@@ -247,18 +265,8 @@ static int read_object(Parse *ps, int depth, MemberFn member, void *ctx) {
         skip_ws(ps);
         if (ps->p >= ps->end) return BAIL;
         if (member(ps, ctx, key, escaped, depth) != OK) return BAIL;
-        skip_ws(ps);
-        if (ps->p >= ps->end) return BAIL;
-        if (*ps->p == ',') {
-            ps->p++;
-            skip_ws(ps);
-            continue;
-        }
-        if (*ps->p == '}') {
-            ps->p++;
-            return OK;
-        }
-        return BAIL;
+        int more = after_item(ps, '}');
+        if (more != MORE) return more;
     }
 }
 
@@ -275,18 +283,8 @@ static int read_array(Parse *ps, int depth, ElementFn element, void *ctx) {
     for (;;) {
         if (ps->p >= ps->end) return BAIL;
         if (element(ps, ctx, depth) != OK) return BAIL;
-        skip_ws(ps);
-        if (ps->p >= ps->end) return BAIL;
-        if (*ps->p == ',') {
-            ps->p++;
-            skip_ws(ps);
-            continue;
-        }
-        if (*ps->p == ']') {
-            ps->p++;
-            return OK;
-        }
-        return BAIL;
+        int more = after_item(ps, ']');
+        if (more != MORE) return more;
     }
 }
 
