@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, number, out
 from planner.measure import MeasureRequest, MeasureResult, run_measure
+from planner.measure.cloudtrail import fast_path_built
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None)
 
@@ -74,6 +75,10 @@ def measure(
     except BotoCoreError as exc:
         fail(f"AWS: {exc}", 1)
     _warn(result)
+    if result.measurement.files and not fast_path_built():
+        _say(err, "note: the compiled fast path is not built (no C compiler when kms-planner "
+                  "was installed), so every file was parsed in Python, about 3.5 times slower; "
+                  "install gcc and reinstall to build it. The counts are the same.")
     if as_json:
         out.print_json(json.dumps(_summary(result, out_path)))
         return

@@ -137,6 +137,11 @@ def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int,
     return result
 
 
+def fast_path_built() -> bool:
+    """Whether the compiled fast path is installed (it needs a C compiler at install time)."""
+    return Scanner is not None
+
+
 def delivery_time(name: str) -> str | None:
     """The time in a CloudTrail log file's name, as an ISO 8601 time; None for other names."""
     match = LOG_NAME.match(name.rsplit("/", 1)[-1])

@@ -93,3 +93,17 @@ def test_inventory_and_cloudwatch_through_the_cli(aws_client, fresh_aws, tmp_pat
     assert printed["keys"][KEY_B]["asymmetric"] == 0
     assert printed["buckets"] == {}  # left to the plan's defaults
     assert "resources" not in yaml.safe_load(out.read_text())
+
+
+def test_without_the_fast_path_the_counts_are_the_same_and_a_note_says_why_slow(
+        tmp_path, capsys, monkeypatch):
+    import planner.measure.cloudtrail as cloudtrail
+
+    monkeypatch.setattr(cloudtrail, "Scanner", None)  # as installed without a C compiler
+    write_tree(tmp_path / "trail", sample_trail())
+    code, stdout, stderr = run(["usage", "measure", "--cloudtrail", str(tmp_path / "trail"),
+                                "--out", str(tmp_path / "usage.yaml"), "--json"], capsys)
+    assert code == 0
+    printed = json.loads(stdout)
+    assert (printed["events"], printed["keys"][KEY_A]["symmetric"]) == (11, 18)
+    assert "note: the compiled fast path is not built" in stderr
