@@ -20,7 +20,7 @@ def prefetched(files: Iterable[tuple[str, Reader]], threads: int) -> Iterator[tu
     `threads` threads, and calling it returns its bytes or raises what the reader raised.
 
     Ahead of the pair the caller holds, at most `threads` more are taken from `files` and
-    read (so all threads stay busy while the caller counts one): threads + 1 objects at most.
+    read, so all threads stay busy while the caller counts one, and no more are held.
     Close the generator (or let it finish) to stop the pool; reads not yet started are
     cancelled. threads <= 1: the pairs pass through untouched, read when called.
     """
