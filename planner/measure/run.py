@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from planner.measure.cloudtrail import local_files, measure_files, s3_files
 from planner.measure.cloudwatch import BucketNotMeasured, BucketRequests, bucket_request_metrics
 from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
+from planner.measure.prefetch import prefetched
 from planner.measure.usage_file import usage_document, write_usage
 
 # CloudWatch without a CloudTrail window: the last 30 whole days before today (UTC).
@@ -62,11 +64,15 @@ def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult
     else:
         path = request.cloudtrail
         if path.startswith("s3://"):
-            files = s3_files(client("s3"), path)
+            s3 = client("s3")
+            # As many GetObjects in flight as the client pools connections (botocore's default
+            # 10): more threads would open connections that the pool then discards.
+            files = prefetched(s3_files(s3, path), s3.meta.config.max_pool_connections)
+            workers = 1
         else:
-            files = local_files(Path(path))
-        workers = 1 if path.startswith("s3://") else request.workers
-        measurement = measure_files(files, f"CloudTrail {path}", keys, workers)
+            files, workers = local_files(Path(path)), request.workers
+        with closing(files):  # stops the prefetching threads if counting stops early
+            measurement = measure_files(files, f"CloudTrail {path}", keys, workers)
         if measurement.files == 0:
             raise InputError(f"{path}: no CloudTrail log files (*.json.gz) found")
     result = MeasureResult(measurement)
