@@ -12,7 +12,9 @@ from planner.scan.s3 import BucketMetrics
 from planner.scan.tags import Tags
 
 
-def assemble(found: list, errors: list[ScanError], partition: str) -> Inventory:
+def assemble(found: list, errors: list[ScanError], partition: str,
+             scanned: set[tuple[str, str]]) -> Inventory:
+    """`scanned`: the (account, region) pairs the scan covered (their key catalogues too)."""
     resources = [item for item in found if isinstance(item, Resource)]
     keys = [item for item in found if isinstance(item, Key)]
     settings = [item for item in found if isinstance(item, RegionSettings)]
@@ -25,7 +27,7 @@ def assemble(found: list, errors: list[ScanError], partition: str) -> Inventory:
         if (item.account, item.arn) in tagged:
             item.tags = tagged[item.account, item.arn]
     catalogue = KeyCatalogue(keys, aliases, partition)
-    settle_keys(resources, catalogue, errors, unread_keys)
+    settle_keys(resources, catalogue, errors, unread_keys, scanned)
     for resource in resources:
         if resource.resource_type == "bucket":
             figures = metrics.get((resource.account, resource.region, resource.resource_id))

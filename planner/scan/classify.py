@@ -15,8 +15,14 @@ def settle_keys(
     catalogue: KeyCatalogue,
     errors: list[ScanError],
     unread_keys: dict[str, ScanError],
+    scanned: set[tuple[str, str]],
 ) -> None:
-    """Resources marked KMS_PENDING get their key ARN and their encryption state."""
+    """Resources marked KMS_PENDING get their key ARN and their encryption state.
+
+    `scanned` holds the (account, region) pairs whose key catalogue the scan asked for: a key
+    missing from one of those that was read is a deleted key; a key anywhere else is only
+    unseen.
+    """
     unread_regions = _failed(errors, "ListKeys")
     unread_aliases = _failed(errors, "ListAliases")
     for resource in resources:
@@ -36,6 +42,8 @@ def settle_keys(
         elif resolved.account != resource.account:
             # AWS managed keys cannot be used from another account.
             resource.encryption = "customer-managed"
+            if _read((resolved.account, resolved.region), scanned, unread_regions):
+                resource.details["key_in_catalogue"] = False  # deleted by its owner
         elif _is_alias(resolved.arn):
             # An alias that resolves to no key: unreadable aliases, or a deleted alias (writes
             # naming it fail), so it is investigated, never priced as a working key.
@@ -52,15 +60,22 @@ def settle_keys(
             resource.encryption = "unknown"
             resource.error = f"{failed.code}: {failed.message} (DescribeKey on the resource's key)"
         else:
-            # The catalogue was read and the key is not in it: a deleted key (AWS managed
-            # keys are never deleted, so this one was the customer's).
+            # Not in the catalogue: a deleted key when that catalogue was read (AWS managed
+            # keys are never deleted, so this one was the customer's); in a region the scan
+            # did not cover, only unseen.
             resource.encryption = "customer-managed"
-            resource.details["key_in_catalogue"] = False
+            if _read((resolved.account, resolved.region), scanned, unread_regions):
+                resource.details["key_in_catalogue"] = False
 
 
 def _failed(errors: list[ScanError], operation: str) -> dict[tuple[str, str], ScanError]:
     return {(e.account, e.region): e for e in errors
             if e.service == "kms" and e.operation == operation}
+
+
+def _read(place: tuple[str, str], scanned: set, unread_regions: dict) -> bool:
+    """Whether the key catalogue of this (account, region) was asked for and read."""
+    return place in scanned and place not in unread_regions
 
 
 def _is_alias(arn: str | None) -> bool:

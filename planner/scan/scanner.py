@@ -129,7 +129,9 @@ def run_scan(
                     Scope(target.account, region, partition, in_scope, target.clients))
     result = run_tasks(tasks, workers, progress)
     errors.extend(result.errors)
-    inventory = assemble(result.found, errors, partition)
+    scanned = {(target.account, region) for target, _ in prepared if target.clients is not None
+               for region in target.regions}
+    inventory = assemble(result.found, errors, partition, scanned)
     inventory.scanned_at = scanned_at
     inventory.accounts = targets
     inventory.regions = sorted({r for target, _ in prepared for r in target.regions} or wanted)
