@@ -15,6 +15,8 @@ from pricing import PriceBook
 
 AT_RISK_STATES = frozenset({"Disabled", "PendingDeletion", "PendingReplicaDeletion",
                             "Unavailable"})
+DSSE = "aws:kms:dsse"
+S3_KMS_ACTIONS = frozenset({"s3-set-default-sse-kms", "s3-set-default-dsse-kms"})
 REMEDIATION = {
     "bucket": "s3-set-default-sse-kms",
     "volume": "ebs-copy-and-swap",
@@ -76,6 +78,9 @@ class ResourcePlanner:
         action = REMEDIATION[resource.resource_type]
         if action == "s3-set-default-sse-kms" and state_after == "sse-s3":
             action = "s3-set-default-sse-s3"
+        elif action == "s3-set-default-sse-kms" and resource.algorithm == DSSE:
+            # Keep dual-layer encryption: moving to single-layer SSE-KMS is not the plan's call.
+            action = "s3-set-default-dsse-kms"
         return action, state_after, key_after, False
 
     def plan(self, resource: Resource) -> ResourcePlan:
@@ -84,12 +89,18 @@ class ResourcePlanner:
         figures: dict[str, int] = {}
         sources: dict[str, str] = {}
         base = traffic(resource, self.usage, figures, sources)
-        bucket_key_now = bool(resource.bucket_key_enabled) if resource.service == "s3" else None
+        bucket_key_now = None
+        if resource.service == "s3":
+            # S3 Bucket Keys do not apply to DSSE-KMS: every request calls KMS, setting or not.
+            bucket_key_now = bool(resource.bucket_key_enabled) and resource.algorithm != DSSE
         bucket_key_after = bucket_key_now
         if action == "s3-set-default-sse-kms":
             bucket_key_after = self.settings.bucket_keys
-        now = monthly_requests(base, resource.encryption in KMS_STATES, bucket_key_now,
-                               self.reduction)
+        elif action == "s3-set-default-dsse-kms":
+            bucket_key_after = False
+        # Requests to a disabled, pending-deletion or deleted key fail: KMS does not bill them.
+        now = monthly_requests(base, resource.encryption in KMS_STATES and not at_risk,
+                               bucket_key_now, self.reduction)
         after = monthly_requests(base, state_after in KMS_STATES, bucket_key_after,
                                  self.reduction)
         one_time = self.one_time(resource, action, bucket_key_after, figures, sources)
@@ -111,7 +122,7 @@ class ResourcePlanner:
             lines += remediation.snapshot_lines(self.book, self.usage, action, resource)
             sources["size_gb"] = "inventory" if resource.size_gb is not None else (
                 "unknown: no size in the inventory, priced as 0")
-        if action == "s3-set-default-sse-kms" and self.settings.reencrypt_objects:
+        if action in S3_KMS_ACTIONS and self.settings.reencrypt_objects:
             objects, source = self.object_count(resource)
             figures["object_count"], sources["object_count"] = objects, source
             decrypts = 1 if resource.encryption in KMS_STATES else 0
@@ -121,9 +132,10 @@ class ResourcePlanner:
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:
-        found = self.usage.quantity(resource, "object_count")
-        if found is not None and found[1] != "default":
-            return found
+        scanned = None
         if resource.object_count is not None:
-            return int(resource.object_count), "inventory: CloudWatch NumberOfObjects"
+            scanned = (int(resource.object_count), "inventory: CloudWatch NumberOfObjects")
+        found = self.usage.quantity(resource, "object_count", scanned)
+        if found is not None:
+            return found
         return 0, "unknown: no object count in the inventory, priced as 0"

@@ -1,0 +1,120 @@
+"""Regression tests for the model defects found in review (issue 11). Prices: key $1.00 a
+month, symmetric requests $0.03 per 10,000 after a 20,000 free tier per billing scope, S3
+Batch Operations $0.25 a job and $1.00 per million objects, COPY $0.005 per 1,000."""
+
+from decimal import Decimal
+
+from tests.factories import make_inventory, make_key, make_resource
+from tests.plan.helpers import cents, plan_for, write_usage
+
+D = Decimal
+TRAFFIC = "{monthly_get_requests: 1000000, monthly_put_requests: 100000}"
+
+
+def _bucket(name, encryption, key=None, algorithm=None, bucket_key=False, objects=None):
+    bucket = make_resource("bucket", name, encryption, key=key, bucket_key=bucket_key,
+                           object_count=objects)
+    if algorithm:
+        bucket.algorithm = algorithm
+    return bucket
+
+
+def _busy(tmp_path, names):
+    lines = "".join(f"  {name}: {TRAFFIC}\n" for name in names)
+    return write_usage(tmp_path, "resources:\n" + lines)
+
+
+# Defect 1: S3 Bucket Keys do not apply to DSSE-KMS.
+
+def test_dsse_bucket_gets_no_bucket_key_saving(tmp_path):
+    cmk = make_key("cmk")
+    aws_s3 = make_key("aws-s3", manager="AWS", aliases=["alias/aws/s3"])
+    buckets = [
+        _bucket("dsse", "customer-managed", cmk.arn, "aws:kms:dsse", bucket_key=True),
+        _bucket("kms-1", "aws-managed", aws_s3.arn),
+        _bucket("kms-2", "aws-managed", aws_s3.arn),
+        _bucket("kms-3", "aws-managed", aws_s3.arn),
+        _bucket("plain-1", "sse-s3"),
+        _bucket("plain-2", "sse-s3"),
+    ]
+    plan = plan_for(make_inventory(buckets, [cmk, aws_s3]),
+                    _busy(tmp_path, [b.name for b in buckets]), target="aws-managed")
+    dsse = next(p for p in plan.resources if p.resource.resource_id == "dsse")
+    assert dsse.requests_now == 1_100_000  # not 11,000: the bucket key setting does nothing
+    # KMS buckets: 4 x 1,100,000 = 4,400,000 requests; SSE-S3 calls no KMS.
+    # (4,400,000 - 20,000) / 10,000 x 0.03 = 13.14, plus the CMK's $1.00 = 14.14
+    # (with the wrong saving: 3,311,000 requests, 10.87).
+    assert cents(plan.monthly_now) == D("14.14")
+
+
+def test_dsse_bucket_remediation_keeps_dual_layer(tmp_path):
+    aws_s3 = make_key("aws-s3", manager="AWS", aliases=["alias/aws/s3"])
+    bucket = _bucket("dsse", "aws-managed", aws_s3.arn, "aws:kms:dsse", objects=2_000_000)
+    plan = plan_for(make_inventory([bucket], [aws_s3]), _busy(tmp_path, ["dsse"]))
+    [dsse] = plan.resources
+    assert dsse.action == "s3-set-default-dsse-kms"
+    assert dsse.state_after == "customer-managed"
+    assert dsse.bucket_key_after is False
+    assert dsse.requests_now == dsse.requests_after == 1_100_000
+    # Now: (1,100,000 - 20,000) / 10,000 x 0.03 = 3.24 on the free AWS managed key.
+    assert plan.monthly_now == D("3.24")
+    # After: the same requests on one new key: 3.24 + 1.00.
+    assert plan.monthly_after == D("4.24")
+    # Batch copy of 2,000,000 objects: job 0.25 + objects 2.00 + COPY 2,000 x 0.005 = 10.00,
+    # KMS: a Decrypt and a GenerateDataKey per object (no bucket key) = 4,000,000 requests
+    # = 400 x 0.03 = 12.00. Total 24.25.
+    assert cents(plan.one_time) == D("24.25")
+
+
+# Defect 2: the usage file's type default never overrides a scanned object count.
+
+def test_type_default_object_count_does_not_override_the_scan(tmp_path):
+    usage = write_usage(tmp_path, "defaults:\n  bucket: {object_count: 1}\n")
+    plan = plan_for(make_inventory([_bucket("data", "sse-s3", objects=2_000_000)]), usage)
+    [bucket] = plan.resources
+    assert bucket.figures["object_count"] == 2_000_000
+    assert bucket.sources["object_count"] == "inventory: CloudWatch NumberOfObjects"
+    # job 0.25 + objects 2.00 + COPY 10.00 + GenerateDataKey for the 1% a bucket key leaves
+    # (20,000 requests = 2 x 0.03 = 0.06): 12.31.
+    assert cents(plan.one_time) == D("12.31")
+
+
+def test_per_resource_override_beats_the_scan_and_default_fills_a_gap(tmp_path):
+    usage = write_usage(tmp_path, "defaults:\n  bucket: {object_count: 1000000}\n"
+                                  "resources:\n  data: {object_count: 1000000}\n")
+    plan = plan_for(make_inventory([_bucket("data", "sse-s3", objects=2_000_000),
+                                    _bucket("unsized", "sse-s3")]), usage)
+    data, unsized = plan.resources
+    for bucket in (data, unsized):
+        assert bucket.figures["object_count"] == 1_000_000
+        assert bucket.sources["object_count"] == "usage file"
+        # job 0.25 + objects 1.00 + COPY 1,000 x 0.005 = 5.00 + 10,000 GenerateDataKey
+        # = 0.03: 6.28.
+        assert cents(bucket.one_time_cost) == D("6.28")
+
+
+# Defect 7: requests to a disabled or pending-deletion key fail and are not billed.
+
+def test_requests_to_disabled_key_are_not_billed_now(tmp_path):
+    off = make_key("off", state="Disabled")
+    usage = write_usage(tmp_path, "resources:\n  data: {monthly_get_requests: 1000000, "
+                                  "monthly_put_requests: 0}\n")
+    plan = plan_for(make_inventory([_bucket("data", "customer-managed", off.arn)], [off]),
+                    usage)
+    [bucket] = plan.resources
+    assert bucket.action == "restore-key"
+    assert bucket.requests_now == 0
+    # Now: the disabled key's $1.00, no requests. After it is restored, (1,000,000 -
+    # 20,000) / 10,000 x 0.03 = 2.94 more.
+    assert plan.monthly_now == D("1.00")
+    assert plan.monthly_after == D("3.94")
+    assert not [r for r in plan.requests if r.phase == "now"]
+
+
+def test_measured_requests_to_pending_deletion_key_are_not_billed_now(tmp_path):
+    doomed = make_key("doomed", state="PendingDeletion")
+    usage = write_usage(tmp_path, f"keys:\n  {doomed.arn}:\n    requests: "
+                                  "{symmetric: 1000000}\n")
+    plan = plan_for(make_inventory([], [doomed]), usage)
+    # A key pending deletion costs nothing, and its failing requests are not billed.
+    assert plan.monthly_now == 0
