@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planner.coverage import meets
-from planner.inventory import Key, Resource
+from planner.inventory import KEY_UNKNOWN, Key, Resource
 from planner.plan import remediation
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
@@ -89,6 +89,8 @@ class ResourcePlanner:
         figures: dict[str, int] = {}
         sources: dict[str, str] = {}
         base = traffic(resource, self.usage, figures, sources)
+        if resource.encryption == KEY_UNKNOWN and base:
+            sources["kms_requests_now"] = "not priced: the scan could not name the KMS key"
         bucket_key_now = None
         if resource.service == "s3":
             # S3 Bucket Keys do not apply to DSSE-KMS: every request calls KMS, setting or not.

@@ -45,4 +45,5 @@ def assemble(found: list, errors: list[ScanError], partition: str,
     settings.sort(key=lambda s: (s.account, s.region))
     errors.sort(key=lambda e: (e.account, e.region, e.service, e.operation))
     return Inventory(scanned_at="", tool_version=__version__, accounts=[], regions=[],
-                     resources=resources, keys=keys, settings=settings, errors=errors)
+                     resources=resources, keys=keys, settings=settings, errors=errors,
+                     partition=partition)

@@ -118,3 +118,70 @@ def test_measured_requests_to_pending_deletion_key_are_not_billed_now(tmp_path):
     plan = plan_for(make_inventory([], [doomed]), usage)
     # A key pending deletion costs nothing, and its failing requests are not billed.
     assert plan.monthly_now == 0
+
+
+# Defect 11: "encrypted, key unknown" has its own rung.
+
+def _key_unknown_snapshot():
+    snapshot = make_resource("snapshot", "snap-1", "kms-key-unknown", size_gb=100)
+    snapshot.details = {"kms_key_raw": None}
+    return snapshot
+
+
+def test_kms_key_unknown_meets_encrypted_only():
+    inventory = make_inventory([_key_unknown_snapshot()])
+    [kept] = plan_for(inventory, target="encrypted").resources
+    assert (kept.action, kept.key_now, kept.key_after) == ("keep", None, None)
+    for target in ("aws-managed", "customer-managed"):
+        [moved] = plan_for(inventory, target=target).resources
+        assert moved.action == "ebs-snapshot-copy"
+        assert moved.state_after == target
+
+
+def test_kms_key_unknown_requests_are_warned_as_not_priced(tmp_path):
+    volume = make_resource("volume", "vol-1", "kms-key-unknown", size_gb=8)
+    plan = plan_for(make_inventory([volume]), target="encrypted")
+    [kept] = plan.resources
+    # 4 attaches a month by default, on a key nobody can name: not priced, and said so.
+    assert kept.requests_now == 0
+    assert kept.sources["kms_requests_now"].startswith("not priced")
+    assert any("kms-key-unknown" in w and "not priced" in w for w in plan.warnings)
+
+
+def test_inventory_keeps_the_new_rung_partition_and_org_origin(tmp_path):
+    from planner.inventory import load_inventory, save_inventory
+
+    inventory = make_inventory([_key_unknown_snapshot()])
+    inventory.partition, inventory.accounts_from = "aws-cn", "organizations"
+    path = tmp_path / "inventory.json"
+    save_inventory(inventory, path)
+    again = load_inventory(path)
+    assert again.resources[0].encryption == "kms-key-unknown"
+    assert again.resources[0].details == {"kms_key_raw": None}
+    assert (again.partition, again.accounts_from) == ("aws-cn", "organizations")
+
+
+# Defect 12: ARNs are built with the scanned partition.
+
+def test_region_setting_arn_uses_the_inventory_partition():
+    from planner.inventory import RegionSettings
+
+    # The region stays one the bundled price book knows; only the partition matters here.
+    inventory = make_inventory([], settings=[RegionSettings("111111111111", "us-east-1",
+                                                            True, None)])
+    inventory.partition = "aws-cn"
+    [setting] = plan_for(inventory, target="aws-managed").region_actions
+    assert setting.resource.arn == (
+        "arn:aws-cn:ec2:us-east-1:111111111111:ebs-encryption-by-default")
+
+
+def test_ebs_arns_use_the_scope_partition():
+    from planner.scan.common import Scope
+    from planner.scan.ebs import _resource
+
+    scope = Scope("111111111111", "cn-north-1", "aws-cn", ("cn-north-1",), None)
+    snapshot = _resource(scope, "snapshot", {"SnapshotId": "snap-1"}, "SnapshotId",
+                         "VolumeSize")
+    volume = _resource(scope, "volume", {"VolumeId": "vol-1"}, "VolumeId", "Size")
+    assert snapshot.arn == "arn:aws-cn:ec2:cn-north-1::snapshot/snap-1"
+    assert volume.arn == "arn:aws-cn:ec2:cn-north-1:111111111111:volume/vol-1"

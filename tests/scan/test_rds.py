@@ -59,9 +59,11 @@ def test_aurora_cluster_members_and_cluster_snapshot(aws_client, scan_estate):
         assert (resource.encryption, resource.kms_key_arn) == ("customer-managed", key["Arn"])
 
 
-def test_emulator_placeholder_key_is_unknown_not_guessed(aws_client, scan_estate):
-    """The emulator answers KmsKeyId "default_kms_key_id" when none was given: no such key."""
+def test_emulator_placeholder_key_is_kms_key_unknown_not_guessed(aws_client, scan_estate):
+    """The emulator answers KmsKeyId "default_kms_key_id" when none was given: encrypted, by
+    a key that string does not name. The raw value is kept aside, never as the ARN."""
     _instance(aws_client("rds"), "default-db", StorageEncrypted=True)
     found = by_id(scan_estate().inventory)["default-db"]
-    assert found.encryption == "unknown"
-    assert found.error.startswith("UnrecognisedKeyReference: ")
+    assert found.encryption == "kms-key-unknown"
+    assert found.kms_key_arn is None and found.error is None
+    assert found.details["kms_key_raw"] == "default_kms_key_id"

@@ -22,6 +22,7 @@ from planner.report.workbook.tables import (
 )
 
 STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
+                 "kms-key-unknown": "#D9C3E9",
                  "aws-managed": "#9DC3E6", "customer-managed": "#70AD47", "unknown": "#A5A5A5"}
 HEAD = 3  # first headline row
 PARTS = 15  # first row of the monthly cost by part
