@@ -21,7 +21,7 @@ from planner.usage import load_usage
 from pricing import load_price_book
 
 DEFAULT_OUT = Path("reports/plan.xlsx")
-BILLING_SCOPES = ("account", "organization")
+BILLING_SCOPES = ("auto", "account", "organization")
 
 
 def make_settings(target: str | None, key_strategy: str, policy: Path | None, rotation: bool,
@@ -84,7 +84,9 @@ def plan(
         "--reencrypt-objects/--no-reencrypt-objects",
         help="Price re-encrypting existing objects with S3 Batch Operations.")] = True,
     billing_scope: Annotated[str, typer.Option(
-        help="Where the free tier applies: account or organization.")] = "account",
+        help="Where the free tier applies: account, organization, or auto (organization "
+             "when the scan listed its accounts from AWS Organizations, else account).")
+    ] = "auto",
     out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
     json_path: Annotated[Path | None, typer.Option("--json", help="JSON summary to write.")]
     = None,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.errors import InputError
 from planner.inventory import KEY_UNKNOWN, Inventory, Resource
 from planner.plan.actions import ACTIONS
-from planner.plan.billing import Source, price_requests
+from planner.plan.billing import Source, price_requests, resolve_scope
 from planner.plan.forecast import forecast
 from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
@@ -18,6 +20,10 @@ ESTIMATED = "estimated from usage figures"
 
 
 def _check(settings: PlanSettings, usage: Usage, inventory: Inventory, book: PriceBook) -> None:
+    if not inventory.resources and not inventory.keys:
+        # Not a clean $0 budget: an estate nobody could read (or an empty scan).
+        raise InputError("the inventory has no resources and no keys: nothing to plan "
+                         f"({len(inventory.errors)} scan errors in it)")
     unknown = set(usage.parameter("labour_hours")) - set(ACTIONS)
     if unknown:
         raise InputError(f"{usage.path}: parameters.labour_hours.{sorted(unknown)[0]}: "
@@ -138,6 +144,7 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
 def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
                book: PriceBook) -> Plan:
     _check(settings, usage, inventory, book)
+    settings = replace(settings, billing_scope=resolve_scope(settings.billing_scope, inventory))
     keys_by_arn = {k.arn: k for k in inventory.keys}
     aliases = {(k.account, k.region, alias): k.arn
                for k in inventory.keys if k.aws_managed for alias in k.aliases}

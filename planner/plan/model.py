@@ -22,7 +22,7 @@ class PlanSettings:
     rotation: bool = True  # new keys rotate yearly
     bucket_keys: bool = True  # remediated buckets get S3 bucket keys
     reencrypt_objects: bool = True  # S3 Batch Operations copy of existing objects
-    billing_scope: str = "account"  # account | organization
+    billing_scope: str = "auto"  # account | organization | auto (billing.resolve_scope)
     forecast_months: int = 36
 
     def target_for(self, service: str) -> str:

@@ -167,8 +167,9 @@ def test_region_setting_arn_uses_the_inventory_partition():
     from planner.inventory import RegionSettings
 
     # The region stays one the bundled price book knows; only the partition matters here.
-    inventory = make_inventory([], settings=[RegionSettings("111111111111", "us-east-1",
-                                                            True, None)])
+    inventory = make_inventory([make_resource("table", "t", "aws-owned")],
+                               settings=[RegionSettings("111111111111", "us-east-1", True,
+                                                        None)])
     inventory.partition = "aws-cn"
     [setting] = plan_for(inventory, target="aws-managed").region_actions
     assert setting.resource.arn == (
@@ -185,3 +186,60 @@ def test_ebs_arns_use_the_scope_partition():
     volume = _resource(scope, "volume", {"VolumeId": "vol-1"}, "VolumeId", "Size")
     assert snapshot.arn == "arn:aws-cn:ec2:cn-north-1::snapshot/snap-1"
     assert volume.arn == "arn:aws-cn:ec2:cn-north-1:111111111111:volume/vol-1"
+
+
+# Defect 8: an empty inventory is not a clean $0 budget.
+
+def test_plan_of_an_inventory_with_nothing_in_it_exits_2(tmp_path, capsys):
+    import pytest
+
+    from planner.cli import main
+    from planner.inventory import save_inventory
+
+    path = tmp_path / "empty.json"
+    save_inventory(make_inventory([]), path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plan", str(path), "--out", str(tmp_path / "plan.xlsx"),
+              "--json", str(tmp_path / "plan.json")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no resources and no keys" in err
+    assert not (tmp_path / "plan.xlsx").exists() and not (tmp_path / "plan.json").exists()
+
+
+# Defect 9: an inventory whose accounts came from Organizations shares one free tier.
+
+def _two_account_estate(accounts_from):
+    aws_s3 = [make_key(f"s3-{a}", manager="AWS", aliases=["alias/aws/s3"], account=a)
+              for a in ("111111111111", "222222222222")]
+    buckets = [make_resource("bucket", f"b-{k.account}", "aws-managed", key=k.arn,
+                             account=k.account, bucket_key=False) for k in aws_s3]
+    inventory = make_inventory(buckets, aws_s3)
+    inventory.accounts_from = accounts_from
+    return inventory
+
+
+def test_default_billing_scope_follows_where_the_accounts_came_from(tmp_path):
+    usage = write_usage(tmp_path, "defaults:\n  bucket: {monthly_get_requests: 15000, "
+                                  "monthly_put_requests: 0}\n")
+    org = plan_for(_two_account_estate("organizations"), usage, target="aws-managed")
+    assert org.settings.billing_scope == "organization"
+    # One free tier for both: 30,000 - 20,000 = 10,000 requests = 1 x 0.03.
+    assert org.monthly_now == D("0.03")
+    listed = plan_for(_two_account_estate(None), usage, target="aws-managed")
+    assert listed.settings.billing_scope == "account"
+    assert listed.monthly_now == 0  # 15,000 each, inside each account's 20,000
+    chosen = plan_for(_two_account_estate("organizations"), usage, target="aws-managed",
+                      billing_scope="account")
+    assert chosen.monthly_now == 0  # an explicit choice wins
+
+
+def test_summary_sheet_says_which_billing_scope(tmp_path):
+    import openpyxl
+
+    from planner.report.workbook import write_workbook
+
+    path = tmp_path / "plan.xlsx"
+    write_workbook(plan_for(_two_account_estate("organizations")), path)
+    note = openpyxl.load_workbook(path)["Summary"]["A2"].value
+    assert "free tier per organization (accounts from AWS Organizations)" in note
