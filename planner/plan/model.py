@@ -78,6 +78,7 @@ class KeyPlan:
     rotations_source: str = ""
     next_rotation: dt.date | None = None  # the forecast's first rotation ahead (rotation on)
     rotation_period_days: int | None = None
+    restored: bool = False  # disabled or pending deletion, and the plan restores it
 
 
 @dataclass(slots=True)

@@ -243,3 +243,34 @@ def test_summary_sheet_says_which_billing_scope(tmp_path):
     write_workbook(plan_for(_two_account_estate("organizations")), path)
     note = openpyxl.load_workbook(path)["Summary"]["A2"].value
     assert "free tier per organization (accounts from AWS Organizations)" in note
+
+
+# Defect 4: KMS does not rotate disabled or pending-deletion keys.
+
+def _disabled_rotating_key():
+    key = make_key("off", state="Disabled", rotation=True)
+    key.rotations, key.next_rotation = 0, "2027-03-01"
+    return key
+
+
+def test_a_disabled_key_does_not_step_up_in_the_forecast():
+    key = _disabled_rotating_key()
+    plan = plan_for(make_inventory([make_resource("table", "t", "aws-owned")], [key]),
+                    target="encrypted")  # the table is kept: no new key
+    # Not restored (nothing uses it): $1.00 a month in both columns, all 36 months.
+    assert {m.keys_now for m in plan.forecast} == {D("1.00")}
+    assert {m.keys_after for m in plan.forecast} == {D("1.00")}
+
+
+def test_a_restored_key_steps_up_after_the_plan_only():
+    key = _disabled_rotating_key()
+    volume = make_resource("volume", "vol-1", "customer-managed", key=key.arn, size_gb=8)
+    plan = plan_for(make_inventory([volume], [key]))
+    assert plan.resources[0].action == "restore-key"
+    assert {m.keys_now for m in plan.forecast} == {D("1.00")}
+    after = [m.keys_after for m in plan.forecast]
+    # Scan in November 2026, month 1 = December. Re-enabled, it rotates on 2027-03-01
+    # (month 4, March 2027: $2) and 365 days later on 2028-02-29 (month 15, February 2028:
+    # $3, the 2nd and last billed rotation).
+    assert after[2] == D("1.00") and after[3] == D("2.00")
+    assert after[13] == D("2.00") and after[14] == D("3.00") and after[35] == D("3.00")
