@@ -23,6 +23,7 @@ class PlanSettings:
     bucket_keys: bool = True  # remediated buckets get S3 bucket keys
     reencrypt_objects: bool = True  # S3 Batch Operations copy of existing objects
     billing_scope: str = "auto"  # account | organization | auto (billing.resolve_scope)
+    ebs_default_key: str = "where-needed"  # or customer-managed (strategy.EBS_DEFAULT_KEYS)
     forecast_months: int = 36
 
     def target_for(self, service: str) -> str:

@@ -9,7 +9,12 @@ from planner.inventory import KEY_UNKNOWN, Key, Resource
 from planner.plan import remediation
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
-from planner.plan.strategy import aws_managed_key_ref, new_key_ref
+from planner.plan.strategy import (
+    NEW_KEY_PREFIX,
+    WHERE_NEEDED,
+    aws_managed_key_ref,
+    new_key_ref,
+)
 from planner.usage import Usage
 from pricing import PriceBook
 
@@ -41,17 +46,48 @@ class ResourcePlanner:
         self.reduction = usage.parameter("bucket_key_request_reduction")
         self._shared_sources: dict[tuple, dict] = {}
         self.cluster_plans: dict[tuple[str, str, str], ResourcePlan] = {}
+        # (account, region) -> customer managed keys resources get there after the plan:
+        # new ones proposed, and existing ones volumes stay on (first seen first).
+        self.new_keys: dict[tuple[str, str], dict[str, None]] = {}
+        self.volume_keys: dict[tuple[str, str], dict[str, None]] = {}
 
     def _share(self, mapping: dict) -> dict:
         """One dict for each distinct provenance mapping: most resources share defaults."""
         return self._shared_sources.setdefault(tuple(mapping.items()), mapping)
 
     def target_state_and_key(self, resource: Resource, target: str) -> tuple[str, str | None]:
+        if target == "customer-managed" and resource.resource_type == "account-setting":
+            return self.default_encryption_key(resource)
         if target == "customer-managed":
             return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         if target == "encrypted" and resource.service == "s3":
             return "sse-s3", None
         return "aws-managed", aws_managed_key_ref(resource, self.aliases)
+
+    def default_encryption_key(self, resource: Resource) -> tuple[str, str | None]:
+        """EBS encryption by default: a customer managed key only where one is needed anyway
+        (the key the region already gets), else aws/ebs, which is free."""
+        strategy = self.settings.key_strategy
+        if self.settings.ebs_default_key != WHERE_NEEDED:
+            return "customer-managed", new_key_ref(resource, strategy)
+        place = (resource.account, resource.region)
+        proposed = self.new_keys.get(place, {})
+        preferred = new_key_ref(resource, strategy)
+        if preferred in proposed:
+            return "customer-managed", preferred
+        already = next(iter((*proposed, *self.volume_keys.get(place, {}))), None)
+        if already is not None:
+            return "customer-managed", already
+        return "aws-managed", aws_managed_key_ref(resource, self.aliases)
+
+    def note_key(self, resource: Resource, plan: ResourcePlan) -> None:
+        if plan.state_after != "customer-managed" or not plan.key_after:
+            return
+        place = (resource.account, resource.region)
+        if plan.key_after.startswith(NEW_KEY_PREFIX):
+            self.new_keys.setdefault(place, {})[plan.key_after] = None
+        elif resource.resource_type == "volume" and not plan.at_risk:
+            self.volume_keys.setdefault(place, {})[plan.key_after] = None
 
     def choose(self, resource: Resource, target: str) -> tuple[str, str, str | None, bool]:
         """(action, state after, key after, at risk)."""
@@ -75,6 +111,8 @@ class ResourcePlanner:
                 (resource.details or {}).get("snapshot_type") == "automated"):
             return "expires-with-source", state, key_now, False
         state_after, key_after = self.target_state_and_key(resource, target)
+        if resource.resource_type == "account-setting" and state_after == state:
+            return "keep", state, key_now, False  # on aws/ebs where no key is needed
         action = REMEDIATION[resource.resource_type]
         if action == "s3-set-default-sse-kms" and state_after == "sse-s3":
             action = "s3-set-default-sse-s3"
@@ -114,6 +152,7 @@ class ResourcePlanner:
             requests_after=after, one_time=one_time, sources=self._share(sources),
             figures=figures,
         )
+        self.note_key(resource, plan)
         if resource.resource_type == "db-cluster":
             self.cluster_plans[(resource.account, resource.region, resource.resource_id)] = plan
         return plan

@@ -274,3 +274,61 @@ def test_a_restored_key_steps_up_after_the_plan_only():
     # $3, the 2nd and last billed rotation).
     assert after[2] == D("1.00") and after[3] == D("2.00")
     assert after[13] == D("2.00") and after[14] == D("3.00") and after[35] == D("3.00")
+
+
+# Defect 6: a key is proposed only where a resource needs one.
+
+REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2")
+
+
+def _one_table_five_regions():
+    from planner.inventory import RegionSettings
+
+    inventory = make_inventory([make_resource("table", "orders", "aws-owned")],
+                               settings=[RegionSettings("111111111111", r, False, None)
+                                         for r in REGIONS])
+    inventory.regions = list(REGIONS)
+    return inventory
+
+
+def test_default_encryption_takes_the_regions_key_else_aws_ebs():
+    plan = plan_for(_one_table_five_regions())
+    [table] = plan.resources
+    assert plan.new_keys == 1
+    by_region = {p.resource.region: p for p in plan.region_actions}
+    assert by_region["us-east-1"].key_after == table.key_after  # the key the table gets
+    for region in REGIONS[1:]:
+        setting = by_region[region]
+        assert setting.action == "ebs-enable-default-encryption"
+        assert setting.state_after == "aws-managed"
+        assert setting.key_after == f"kmsplan:aws-managed:111111111111:{region}:aws/ebs"
+    # The one new key over 36 months: 12 x $1 + 12 x $2 + 12 x $3 = $72 (the four keys
+    # that would encrypt nothing were 4 x $72 = $288 more).
+    assert sum(m.keys_after for m in plan.forecast) == D("72.00")
+
+
+def test_a_policy_can_ask_for_a_customer_managed_default_key_anyway(tmp_path):
+    from planner.cli.plan import make_settings
+    from planner.plan import build_plan
+    from planner.usage import load_usage
+    from pricing import load_price_book
+
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("ebs_default_key: customer-managed\n")
+    settings = make_settings(None, "account-region", policy, True, True, True, "auto")
+    plan = build_plan(_one_table_five_regions(), settings, load_usage(), load_price_book())
+    assert plan.new_keys == 5
+    assert {p.state_after for p in plan.region_actions} == {"customer-managed"}
+
+
+def test_default_encryption_uses_the_key_the_regions_volumes_stay_on():
+    from planner.inventory import RegionSettings
+
+    cmk = make_key("cmk")
+    volume = make_resource("volume", "vol-1", "customer-managed", key=cmk.arn, size_gb=8)
+    inventory = make_inventory([volume], [cmk], [RegionSettings("111111111111", "us-east-1",
+                                                                False, None)])
+    plan = plan_for(inventory)
+    [setting] = plan.region_actions
+    assert plan.new_keys == 0
+    assert (setting.action, setting.key_after) == ("ebs-enable-default-encryption", cmk.arn)
