@@ -161,8 +161,12 @@ class ResourcePlanner:
         lines = []
         if action in remediation.SNAPSHOT_STORAGE:
             lines += remediation.snapshot_lines(self.book, self.usage, action, resource)
-            sources["size_gb"] = "inventory" if resource.size_gb is not None else (
-                "unknown: no size in the inventory, priced as 0")
+            scanned = (resource.details or {}).get("size_source")
+            if resource.size_gb is not None:
+                sources["size_gb"] = f"inventory: {scanned}" if scanned else "inventory"
+            else:
+                why = scanned or "unknown: no size in the inventory"
+                sources["size_gb"] = f"{why}, priced as 0"
         if action in S3_KMS_ACTIONS and self.settings.reencrypt_objects:
             objects, source = self.object_count(resource)
             figures["object_count"], sources["object_count"] = objects, source

@@ -332,3 +332,20 @@ def test_default_encryption_uses_the_key_the_regions_volumes_stay_on():
     [setting] = plan.region_actions
     assert plan.new_keys == 0
     assert (setting.action, setting.key_after) == ("ebs-enable-default-encryption", cmk.arn)
+
+
+# Defect 3: an Aurora cluster's size is its VolumeBytesUsed, with the source named.
+
+def test_aurora_cluster_is_priced_from_its_measured_volume():
+    cluster = make_resource("db-cluster", "ledger", "none", size_gb=52.5, details={
+        "engine": "aurora-mysql", "size_source": "CloudWatch AWS/RDS VolumeBytesUsed"})
+    unsized = make_resource("db-cluster", "blank", "none", details={
+        "engine": "aurora-mysql", "size_source": "unknown: GetMetricData failed with X"})
+    sized, blank = plan_for(make_inventory([cluster, unsized])).resources
+    assert sized.action == "aurora-restore-encrypted"
+    assert sized.sources["size_gb"] == "inventory: CloudWatch AWS/RDS VolumeBytesUsed"
+    # One cluster snapshot of 52.5 GB kept 168 of 730 hours at $0.095 a GB-month:
+    # 52.5 x 0.095 x 168 / 730 = 1.1478...
+    assert cents(sized.one_time_cost) == D("1.15")
+    assert blank.one_time_cost == 0
+    assert blank.sources["size_gb"] == "unknown: GetMetricData failed with X, priced as 0"
