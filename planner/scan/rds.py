@@ -130,7 +130,7 @@ def read_cluster_sizes(scope: Scope, cluster_ids: tuple[str, ...]) -> Step:
         "Namespace": "AWS/RDS", "MetricName": VOLUME_METRIC,
         "Dimensions": [{"Name": "DBClusterIdentifier", "Value": cluster}]},
         "Period": 86400, "Stat": "Maximum"}} for query_id, cluster in owner.items()]
-    sizes: dict[str, float] = {}
+    newest: dict[str, tuple[datetime, float]] = {}
     end = datetime.now(UTC)
     try:
         for start in range(0, len(queries), QUERIES_PER_CALL):
@@ -138,17 +138,22 @@ def read_cluster_sizes(scope: Scope, cluster_ids: tuple[str, ...]) -> Step:
                                 MetricDataQueries=queries[start:start + QUERIES_PER_CALL],
                                 StartTime=end - timedelta(days=3), EndTime=end,
                                 ScanBy="TimestampDescending"):
-                # Later pages carry older values of the same query: keep the newest only.
-                if result.get("Values") and owner[result["Id"]] not in sizes:
-                    sizes[owner[result["Id"]]] = float(result["Values"][0])
+                # The newest point by its timestamp (pages and order are not relied on).
+                cluster = owner[result["Id"]]
+                for when, value in zip(result.get("Timestamps", []), result.get("Values", []),
+                                       strict=False):
+                    if cluster not in newest or when > newest[cluster][0]:
+                        newest[cluster] = (when, float(value))
     except CALL_ERRORS as exc:
         because = f"GetMetricData failed with {error_code(exc)[0]}"
         return Step(found=[ClusterSize(scope.account, scope.region, cluster, None, because)
                            for cluster in cluster_ids],
                     errors=[scan_error(scope, SERVICE, "GetMetricData", exc)])
     return Step(found=[
-        ClusterSize(scope.account, scope.region, cluster, sizes.get(cluster),
-                    None if cluster in sizes else f"no {VOLUME_METRIC} in the last 3 days")
+        ClusterSize(scope.account, scope.region, cluster, newest[cluster][1], None)
+        if cluster in newest else
+        ClusterSize(scope.account, scope.region, cluster, None,
+                    f"no {VOLUME_METRIC} in the last 3 days")
         for cluster in cluster_ids])
 
 

@@ -106,18 +106,22 @@ def test_unreadable_volume_bytes_leave_the_size_unknown_with_the_code(aws_client
 
 def test_cluster_sizes_are_batched_500_queries_a_call():
     """Against botocore's Stubber with GetMetricData's documented response shape."""
+    from datetime import UTC, datetime
+
     from botocore.stub import ANY, Stubber
 
     from planner.scan.rds import read_cluster_sizes
     from tests.scan.conftest import StubClients, raw_client, stub_scope
 
     ids = tuple(f"cluster-{i}" for i in range(501))
+    today, yesterday = datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)
     cloudwatch = raw_client("cloudwatch")
     with Stubber(cloudwatch) as stub:
         for first, count in ((0, 500), (500, 1)):
             stub.add_response("get_metric_data", {"MetricDataResults": [
                 {"Id": f"c{i}", "Label": "VolumeBytesUsed", "StatusCode": "Complete",
-                 "Timestamps": [], "Values": [float(i) * 1e9]}
+                 # oldest first: the newest timestamp wins, not the first value
+                 "Timestamps": [yesterday, today], "Values": [1.0, float(i) * 1e9]}
                 for i in range(first, first + count)]},
                 {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY,
                  "ScanBy": "TimestampDescending"})
