@@ -127,6 +127,10 @@ class ResourcePlanner:
         figures: dict[str, int] = {}
         sources: dict[str, str] = {}
         base = traffic(resource, self.usage, figures, sources)
+        if (resource.resource_type == "account-setting" and target == "customer-managed"
+                and state_after == "aws-managed"):
+            sources["default_key"] = ("aws/ebs (free): no resource in this account and region "
+                                      "needs a customer managed key")
         if resource.encryption == KEY_UNKNOWN and base:
             sources["kms_requests_now"] = "not priced: the scan could not name the KMS key"
         bucket_key_now = None

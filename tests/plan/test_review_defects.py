@@ -302,6 +302,7 @@ def test_default_encryption_takes_the_regions_key_else_aws_ebs():
         assert setting.action == "ebs-enable-default-encryption"
         assert setting.state_after == "aws-managed"
         assert setting.key_after == f"kmsplan:aws-managed:111111111111:{region}:aws/ebs"
+        assert setting.sources["default_key"].startswith("aws/ebs (free)")
     # The one new key over 36 months: 12 x $1 + 12 x $2 + 12 x $3 = $72 (the four keys
     # that would encrypt nothing were 4 x $72 = $288 more).
     assert sum(m.keys_after for m in plan.forecast) == D("72.00")
