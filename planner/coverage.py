@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from planner.inventory import Resource
 
-# Lowest first. SSE-S3 (S3-managed AES256) and AWS owned keys share a rung; "unknown" is off
-# the ladder: it never meets a target and is never taken for "none" either.
-LADDER = {"none": 0, "sse-s3": 1, "aws-owned": 1, "aws-managed": 2, "customer-managed": 3}
+# Lowest first. SSE-S3 (S3-managed AES256), AWS owned keys and "kms-key-unknown" (KMS, under a
+# key the scan could not name: maybe AWS managed) share a rung; "unknown" is off the ladder:
+# it never meets a target and is never taken for "none" either.
+LADDER = {"none": 0, "sse-s3": 1, "aws-owned": 1, "kms-key-unknown": 1, "aws-managed": 2,
+          "customer-managed": 3}
 TARGETS = {"encrypted": 1, "aws-managed": 2, "customer-managed": 3}
 
 

@@ -7,6 +7,7 @@ Every stage after the scan works offline from this file. The field names are a c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -20,8 +21,13 @@ RESOURCE_TYPES = (
     "bucket", "volume", "snapshot", "db-instance", "db-cluster", "db-snapshot",
     "db-cluster-snapshot", "table",
 )
-# The encryption ladder, lowest first; "unknown" sits outside it.
-ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "aws-managed", "customer-managed", "unknown")
+# The encryption ladder, lowest first; "unknown" sits outside it. "kms-key-unknown": encrypted
+# with KMS under a key the scan could not name (kms_key_arn null, details["kms_key_raw"]).
+ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "kms-key-unknown", "aws-managed",
+                     "customer-managed", "unknown")
+KEY_UNKNOWN = "kms-key-unknown"
+ORGANIZATIONS = "organizations"  # accounts_from: the account list came from AWS Organizations
+PARTITION = re.compile(r"^aws(-[a-z]+)*$")
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", None)
 
 
@@ -104,6 +110,12 @@ class Inventory:
     settings: list[RegionSettings] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     schema: str = SCHEMA
+    partition: str = "aws"  # aws, aws-cn, aws-us-gov: every ARN the plan builds uses it
+    accounts_from: str | None = None  # "organizations" when --org listed the accounts
+
+    @property
+    def scanned_org(self) -> bool:
+        return self.accounts_from == ORGANIZATIONS
 
     def to_dict(self) -> dict:
         return {
@@ -112,6 +124,8 @@ class Inventory:
             "tool_version": self.tool_version,
             "accounts": self.accounts,
             "regions": self.regions,
+            "partition": self.partition,
+            "accounts_from": self.accounts_from,
             "resources": [asdict(r) for r in self.resources],
             "keys": [asdict(k) for k in self.keys],
             "settings": [asdict(s) for s in self.settings],
@@ -238,7 +252,22 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         keys=keys,
         settings=settings,
         errors=errors,
+        partition=_partition(data, label),
+        accounts_from=_accounts_from(data, label),
     )
+
+
+def _partition(data: dict, label: str) -> str:
+    value = data.get("partition", "aws")  # inventories written before the field: aws
+    if not isinstance(value, str) or not PARTITION.match(value):
+        raise InputError(f"{label}: partition: {value!r} is not an AWS partition name")
+    return value
+
+
+def _accounts_from(data: dict, label: str) -> str | None:
+    value = data.get("accounts_from")
+    _check_choice(value, (ORGANIZATIONS, None), f"{label}: accounts_from")
+    return value
 
 
 def load_inventory(path: str | Path) -> Inventory:

@@ -63,12 +63,17 @@ class Usage:
     path: str | None = None
     measured: dict = field(default_factory=dict)
 
-    def quantity(self, resource, name: str) -> tuple[int, str] | None:
-        """A resource's figure and its provenance, or None when nothing says."""
+    def quantity(self, resource, name: str, scanned: tuple[int, str] | None = None
+                 ) -> tuple[int, str] | None:
+        """A resource's figure and its provenance, or None when nothing says. Precedence: a
+        per-resource override, then `scanned` (what the scan measured, with its source),
+        then the type default (built in, or the usage file's `defaults`)."""
         for ref in (resource.arn, resource.resource_id):
             entry = self.overrides.get(ref)
             if entry is not None and name in entry[0]:
                 return entry[0][name], entry[1]
+        if scanned is not None:
+            return scanned
         return self.type_defaults.get(resource.resource_type, {}).get(name)
 
     def parameter(self, name: str):

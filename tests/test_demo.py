@@ -43,11 +43,11 @@ def test_demo_scans_every_state_of_every_service(demo_run):
     assert any(r["tags"].get("note") == FORMULA_TAG for r in inventory["resources"])
     # What the scan could not read comes from the emulator's known gaps only: it does not
     # implement GetEbsDefaultKmsKeyId, records no key on snapshots of encrypted volumes, and
-    # names RDS keys with a placeholder. All of them end up "unknown", never "none".
+    # names RDS keys with a placeholder. The last two are "kms-key-unknown", never "none".
     assert {e["operation"] for e in inventory["errors"]} == {"GetEbsDefaultKmsKeyId"}
-    unknown = {r["error"].split(":")[0] for r in inventory["resources"]
-               if r["encryption"] == "unknown"}
-    assert unknown <= {"KmsKeyIdMissing", "UnrecognisedKeyReference"}
+    assert not [r for r in inventory["resources"] if r["encryption"] == "unknown"]
+    assert all(r["kms_key_arn"] is None and "kms_key_raw" in r["details"]
+               for r in inventory["resources"] if r["encryption"] == "kms-key-unknown")
 
 
 def test_demo_figures_are_reproduced_by_plan(demo_run, tmp_path):

@@ -14,20 +14,21 @@ from planner.errors import InputError
 from planner.files import check_writable
 from planner.inventory import load_inventory
 from planner.plan import PlanSettings, build_plan
-from planner.plan.strategy import check_strategy, check_target, load_policy
+from planner.plan.strategy import WHERE_NEEDED, check_strategy, check_target, load_policy
 from planner.report.summary import summary, write_csv, write_json
 from planner.report.workbook import write_workbook
 from planner.usage import load_usage
 from pricing import load_price_book
 
 DEFAULT_OUT = Path("reports/plan.xlsx")
-BILLING_SCOPES = ("account", "organization")
+BILLING_SCOPES = ("auto", "account", "organization")
 
 
 def make_settings(target: str | None, key_strategy: str, policy: Path | None, rotation: bool,
                   bucket_keys: bool, reencrypt_objects: bool, billing_scope: str
                   ) -> PlanSettings:
-    policy_target, service_targets = load_policy(policy) if policy else (None, {})
+    policy_target, service_targets, ebs_default_key = (
+        load_policy(policy) if policy else (None, {}, WHERE_NEEDED))
     if billing_scope not in BILLING_SCOPES:
         raise InputError(f"--billing-scope: use one of {', '.join(BILLING_SCOPES)}, "
                          f"not {billing_scope!r}")
@@ -36,6 +37,7 @@ def make_settings(target: str | None, key_strategy: str, policy: Path | None, ro
         service_targets=tuple(sorted(service_targets.items())),
         key_strategy=check_strategy(key_strategy), rotation=rotation, bucket_keys=bucket_keys,
         reencrypt_objects=reencrypt_objects, billing_scope=billing_scope,
+        ebs_default_key=ebs_default_key,
     )
 
 
@@ -84,7 +86,9 @@ def plan(
         "--reencrypt-objects/--no-reencrypt-objects",
         help="Price re-encrypting existing objects with S3 Batch Operations.")] = True,
     billing_scope: Annotated[str, typer.Option(
-        help="Where the free tier applies: account or organization.")] = "account",
+        help="Where the free tier applies: account, organization, or auto (organization "
+             "when the scan listed its accounts from AWS Organizations, else account).")
+    ] = "auto",
     out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
     json_path: Annotated[Path | None, typer.Option("--json", help="JSON summary to write.")]
     = None,

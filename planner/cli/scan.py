@@ -53,6 +53,14 @@ def print_unreadable(inventory: Inventory) -> None:
         err.print(f"  resources unknown with {code}: {count}")
 
 
+def first_failure(inventory: Inventory) -> str:
+    if not inventory.errors:
+        return "no call was answered"
+    e, others = inventory.errors[0], len(inventory.errors) - 1
+    more = f", and {others} more failed calls" if others else ""
+    return f"{e.account} {e.region} {e.service} {e.operation}: {e.code}{more}"
+
+
 def scan(
     out_path: Annotated[Path, typer.Option("--out", help="Inventory JSON to write.")],
     profile: Annotated[
@@ -94,11 +102,13 @@ def scan(
                            role_name=role_name, endpoint_url=endpoint_url, workers=workers,
                            progress=report)
     inventory = outcome.inventory
+    if outcome.nothing_read:
+        # An inventory of nothing would plan as a clean $0 budget: write none (and leave an
+        # earlier file at that path as it was).
+        fail(f"nothing could be read ({first_failure(inventory)}); no inventory written", 1)
     save_inventory(inventory, out_path)
     if not quiet:
         out.print(f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
                   f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
                   f"{out_path}")
     print_unreadable(inventory)
-    if outcome.nothing_read:
-        fail("nothing could be read; see the errors in the inventory", 1)

@@ -35,7 +35,8 @@ def whatif(
     policy: Annotated[Path | None, typer.Option(help="Base policy file.")] = None,
     usage: Annotated[Path | None, typer.Option(help="Base usage file.")] = None,
     prices: Annotated[Path | None, typer.Option(help="Base price book.")] = None,
-    billing_scope: Annotated[str, typer.Option(help="Base billing scope.")] = "account",
+    billing_scope: Annotated[str, typer.Option(
+        help="Base billing scope: auto, account or organization.")] = "auto",
     out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
     json_path: Annotated[Path | None, typer.Option("--json", help="JSON to write.")] = None,
 ) -> None:

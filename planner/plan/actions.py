@@ -54,4 +54,8 @@ ACTIONS = {a.name: a for a in (
            "re-created encrypted; nothing to do.", "none"),
     Action("dynamodb-update-sse", "Switch the table's encryption key in place "
            "(UpdateTable SSESpecification).", "none", ("dynamodb-table-encrypted-kms",)),
+    Action("s3-set-default-dsse-kms", "A DSSE-KMS bucket: set its default encryption to "
+           "DSSE-KMS (dual-layer, kept) with the target key; S3 Bucket Keys do not apply to "
+           "DSSE, so every request calls KMS. Re-encrypt existing objects with an S3 Batch "
+           "Operations copy.", "none", ("S3.17", "s3-default-encryption-kms")),
 )}

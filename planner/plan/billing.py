@@ -11,11 +11,24 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from planner.inventory import Inventory
 from planner.plan.model import KeyPlan, RequestRow, ResourcePlan
+from planner.plan.resources import AT_RISK_STATES
 from pricing import PriceBook, request_cost_lines, share_free_tier
 from pricing.costs import REQUEST_CLASSES, REQUESTS_PER_UNIT
 
 ZERO = Decimal(0)
+
+
+AUTO = "auto"
+
+
+def resolve_scope(billing_scope: str, inventory: Inventory) -> str:
+    """"auto": one free tier for the organization when the scan listed its accounts from AWS
+    Organizations (consolidated billing shares it), else one per account."""
+    if billing_scope != AUTO:
+        return billing_scope
+    return "organization" if inventory.scanned_org else "account"
 
 
 def scope_of(account: str, billing_scope: str) -> str:
@@ -41,7 +54,10 @@ def price_requests(book: PriceBook, phase: str, sources: list[Source], billing_s
     """Request rows per (key, class) for one phase, and the free requests applied in total."""
     by_scope: dict[str, list[Source]] = defaultdict(list)
     for source in sources:
-        if source.requests:
+        # Requests to a disabled or pending-deletion key fail and are not billed; after the
+        # plan, a key it restores works again (its resources' sources say so).
+        failing = phase == "now" and source.key.state in AT_RISK_STATES
+        if source.requests and not failing:
             by_scope[scope_of(source.account, billing_scope)].append(source)
     applied = 0
     grouped: dict[tuple, list] = {}

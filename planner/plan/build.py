@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.errors import InputError
-from planner.inventory import Inventory, Resource
+from planner.inventory import KEY_UNKNOWN, Inventory, Resource
 from planner.plan.actions import ACTIONS
-from planner.plan.billing import Source, price_requests
+from planner.plan.billing import Source, price_requests, resolve_scope
 from planner.plan.forecast import forecast
 from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
@@ -18,6 +20,10 @@ ESTIMATED = "estimated from usage figures"
 
 
 def _check(settings: PlanSettings, usage: Usage, inventory: Inventory, book: PriceBook) -> None:
+    if not inventory.resources and not inventory.keys:
+        # Not a clean $0 budget: an estate nobody could read (or an empty scan).
+        raise InputError("the inventory has no resources and no keys: nothing to plan "
+                         f"({len(inventory.errors)} scan errors in it)")
     unknown = set(usage.parameter("labour_hours")) - set(ACTIONS)
     if unknown:
         raise InputError(f"{usage.path}: parameters.labour_hours.{sorted(unknown)[0]}: "
@@ -54,7 +60,7 @@ def _region_settings(inventory: Inventory, keys_by_arn: dict) -> list[Resource]:
         rows.append(Resource(
             account=s.account, region=s.region, service="ebs", resource_type="account-setting",
             resource_id=f"ebs-encryption-by-default/{s.account}/{s.region}",
-            arn=f"arn:aws:ec2:{s.region}:{s.account}:ebs-encryption-by-default",
+            arn=f"arn:{inventory.partition}:ec2:{s.region}:{s.account}:ebs-encryption-by-default",
             name="EBS encryption by default", encryption=encryption,
             kms_key_arn=s.ebs_default_key_arn if encryption != "none" else None, error=error,
         ))
@@ -70,6 +76,16 @@ def _scan_gaps(inventory: Inventory) -> list[str]:
     return [f"scan: {account} {region} {service} {operation} failed with {code} (x{n}): what "
             "it reads is unknown or missing in this plan"
             for (account, region, service, operation, code), n in sorted(counts.items())]
+
+
+def _keys_unknown(inventory: Inventory) -> list[str]:
+    """Resources encrypted under a KMS key the scan could not name: their requests now go to
+    a key nobody can price."""
+    count = sum(1 for r in inventory.resources if r.encryption == KEY_UNKNOWN)
+    if not count:
+        return []
+    return [f"{count} resource(s) are encrypted with KMS under a key the scan could not name "
+            f"({KEY_UNKNOWN}): their KMS requests now are not priced"]
 
 
 def _unmatched_usage(inventory: Inventory, usage: Usage, keys: dict) -> list[str]:
@@ -128,6 +144,7 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
 def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
                book: PriceBook) -> Plan:
     _check(settings, usage, inventory, book)
+    settings = replace(settings, billing_scope=resolve_scope(settings.billing_scope, inventory))
     keys_by_arn = {k.arn: k for k in inventory.keys}
     aliases = {(k.account, k.region, alias): k.arn
                for k in inventory.keys if k.aws_managed for alias in k.aliases}
@@ -153,7 +170,8 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
-        warnings=_scan_gaps(inventory) + _unmatched_usage(inventory, usage, keys),
+        warnings=(_scan_gaps(inventory) + _keys_unknown(inventory)
+                  + _unmatched_usage(inventory, usage, keys)),
     )
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),

@@ -3,7 +3,9 @@
 Month m is the m-th calendar month after the scan's. Months are whole: a rotation dated on
 or before a month's last day is billed from that month on (AWS prorates it hourly). An
 existing key with rotation on rotates at its next rotation date and then every rotation
-period; a key with rotation off stays at the rotations it has. Requests stay at their
+period; a key with rotation off stays at the rotations it has, and so does a disabled or
+pending-deletion key (KMS does not rotate it) unless the plan restores it, in the "after"
+column only. Requests stay at their
 monthly level; one-time costs fall in month 1. New keys are created in month 1 and rotate
 yearly from then when rotation is on.
 """
@@ -16,6 +18,7 @@ from decimal import Decimal
 
 from planner.plan.keys import DAYS_PER_YEAR
 from planner.plan.model import ZERO, ForecastMonth, KeyPlan
+from planner.plan.resources import AT_RISK_STATES
 from pricing import PriceBook, key_cost_lines, total
 
 
@@ -67,11 +70,15 @@ def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
                 rotations = (month - 1) // 12 if key.rotation else 0
                 counts_after[(key.region, rotations)] += 1
                 continue
+            # KMS does not rotate a disabled or pending-deletion key; one the plan restores
+            # rotates again, after the plan only.
             rotations = rotations_by(key, end)
+            paused = key.state in AT_RISK_STATES
             if key.lines_now:
-                counts_now[(key.region, rotations)] += 1
+                counts_now[(key.region, key.rotations_now if paused else rotations)] += 1
             if key.lines_after:
-                counts_after[(key.region, rotations)] += 1
+                resumed = not paused or key.restored
+                counts_after[(key.region, rotations if resumed else key.rotations_now)] += 1
         keys_now, units_now = _key_month_cost(book, counts_now)
         keys_after, units_after = _key_month_cost(book, counts_after)
         rows.append(ForecastMonth(

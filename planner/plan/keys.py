@@ -131,6 +131,7 @@ def key_plans(inventory: Inventory, book: PriceBook, resources: list[ResourcePla
             setattr(key, attr, getattr(key, attr) + 1)
         if plan.action == "restore-key" and plan.key_now in plans:
             key = plans[plan.key_now]
+            key.restored = True  # rotates again after the plan (forecast)
             if not key.lines_after and key.manager == "CUSTOMER":
                 # Cancelling the deletion makes the key billed again.
                 key.lines_after = key_cost_lines(book, rotations=key.rotations_now,

@@ -22,7 +22,8 @@ class PlanSettings:
     rotation: bool = True  # new keys rotate yearly
     bucket_keys: bool = True  # remediated buckets get S3 bucket keys
     reencrypt_objects: bool = True  # S3 Batch Operations copy of existing objects
-    billing_scope: str = "account"  # account | organization
+    billing_scope: str = "auto"  # account | organization | auto (billing.resolve_scope)
+    ebs_default_key: str = "where-needed"  # or customer-managed (strategy.EBS_DEFAULT_KEYS)
     forecast_months: int = 36
 
     def target_for(self, service: str) -> str:
@@ -78,6 +79,7 @@ class KeyPlan:
     rotations_source: str = ""
     next_rotation: dt.date | None = None  # the forecast's first rotation ahead (rotation on)
     rotation_period_days: int | None = None
+    restored: bool = False  # disabled or pending deletion, and the plan restores it
 
 
 @dataclass(slots=True)

@@ -5,16 +5,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planner.coverage import meets
-from planner.inventory import Key, Resource
+from planner.inventory import KEY_UNKNOWN, Key, Resource
 from planner.plan import remediation
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
-from planner.plan.strategy import aws_managed_key_ref, new_key_ref
+from planner.plan.strategy import (
+    NEW_KEY_PREFIX,
+    WHERE_NEEDED,
+    aws_managed_key_ref,
+    new_key_ref,
+)
 from planner.usage import Usage
 from pricing import PriceBook
 
 AT_RISK_STATES = frozenset({"Disabled", "PendingDeletion", "PendingReplicaDeletion",
                             "Unavailable"})
+DSSE = "aws:kms:dsse"
+S3_KMS_ACTIONS = frozenset({"s3-set-default-sse-kms", "s3-set-default-dsse-kms"})
 REMEDIATION = {
     "bucket": "s3-set-default-sse-kms",
     "volume": "ebs-copy-and-swap",
@@ -39,17 +46,48 @@ class ResourcePlanner:
         self.reduction = usage.parameter("bucket_key_request_reduction")
         self._shared_sources: dict[tuple, dict] = {}
         self.cluster_plans: dict[tuple[str, str, str], ResourcePlan] = {}
+        # (account, region) -> customer managed keys resources get there after the plan:
+        # new ones proposed, and existing ones volumes stay on (first seen first).
+        self.new_keys: dict[tuple[str, str], dict[str, None]] = {}
+        self.volume_keys: dict[tuple[str, str], dict[str, None]] = {}
 
     def _share(self, mapping: dict) -> dict:
         """One dict for each distinct provenance mapping: most resources share defaults."""
         return self._shared_sources.setdefault(tuple(mapping.items()), mapping)
 
     def target_state_and_key(self, resource: Resource, target: str) -> tuple[str, str | None]:
+        if target == "customer-managed" and resource.resource_type == "account-setting":
+            return self.default_encryption_key(resource)
         if target == "customer-managed":
             return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         if target == "encrypted" and resource.service == "s3":
             return "sse-s3", None
         return "aws-managed", aws_managed_key_ref(resource, self.aliases)
+
+    def default_encryption_key(self, resource: Resource) -> tuple[str, str | None]:
+        """EBS encryption by default: a customer managed key only where one is needed anyway
+        (the key the region already gets), else aws/ebs, which is free."""
+        strategy = self.settings.key_strategy
+        if self.settings.ebs_default_key != WHERE_NEEDED:
+            return "customer-managed", new_key_ref(resource, strategy)
+        place = (resource.account, resource.region)
+        proposed = self.new_keys.get(place, {})
+        preferred = new_key_ref(resource, strategy)
+        if preferred in proposed:
+            return "customer-managed", preferred
+        already = next(iter((*proposed, *self.volume_keys.get(place, {}))), None)
+        if already is not None:
+            return "customer-managed", already
+        return "aws-managed", aws_managed_key_ref(resource, self.aliases)
+
+    def note_key(self, resource: Resource, plan: ResourcePlan) -> None:
+        if plan.state_after != "customer-managed" or not plan.key_after:
+            return
+        place = (resource.account, resource.region)
+        if plan.key_after.startswith(NEW_KEY_PREFIX):
+            self.new_keys.setdefault(place, {})[plan.key_after] = None
+        elif resource.resource_type == "volume" and not plan.at_risk:
+            self.volume_keys.setdefault(place, {})[plan.key_after] = None
 
     def choose(self, resource: Resource, target: str) -> tuple[str, str, str | None, bool]:
         """(action, state after, key after, at risk)."""
@@ -73,9 +111,14 @@ class ResourcePlanner:
                 (resource.details or {}).get("snapshot_type") == "automated"):
             return "expires-with-source", state, key_now, False
         state_after, key_after = self.target_state_and_key(resource, target)
+        if resource.resource_type == "account-setting" and state_after == state:
+            return "keep", state, key_now, False  # on aws/ebs where no key is needed
         action = REMEDIATION[resource.resource_type]
         if action == "s3-set-default-sse-kms" and state_after == "sse-s3":
             action = "s3-set-default-sse-s3"
+        elif action == "s3-set-default-sse-kms" and resource.algorithm == DSSE:
+            # Keep dual-layer encryption: moving to single-layer SSE-KMS is not the plan's call.
+            action = "s3-set-default-dsse-kms"
         return action, state_after, key_after, False
 
     def plan(self, resource: Resource) -> ResourcePlan:
@@ -84,12 +127,24 @@ class ResourcePlanner:
         figures: dict[str, int] = {}
         sources: dict[str, str] = {}
         base = traffic(resource, self.usage, figures, sources)
-        bucket_key_now = bool(resource.bucket_key_enabled) if resource.service == "s3" else None
+        if (resource.resource_type == "account-setting" and target == "customer-managed"
+                and state_after == "aws-managed"):
+            sources["default_key"] = ("aws/ebs (free): no resource in this account and region "
+                                      "needs a customer managed key")
+        if resource.encryption == KEY_UNKNOWN and base:
+            sources["kms_requests_now"] = "not priced: the scan could not name the KMS key"
+        bucket_key_now = None
+        if resource.service == "s3":
+            # S3 Bucket Keys do not apply to DSSE-KMS: every request calls KMS, setting or not.
+            bucket_key_now = bool(resource.bucket_key_enabled) and resource.algorithm != DSSE
         bucket_key_after = bucket_key_now
         if action == "s3-set-default-sse-kms":
             bucket_key_after = self.settings.bucket_keys
-        now = monthly_requests(base, resource.encryption in KMS_STATES, bucket_key_now,
-                               self.reduction)
+        elif action == "s3-set-default-dsse-kms":
+            bucket_key_after = False
+        # Requests to a disabled, pending-deletion or deleted key fail: KMS does not bill them.
+        now = monthly_requests(base, resource.encryption in KMS_STATES and not at_risk,
+                               bucket_key_now, self.reduction)
         after = monthly_requests(base, state_after in KMS_STATES, bucket_key_after,
                                  self.reduction)
         one_time = self.one_time(resource, action, bucket_key_after, figures, sources)
@@ -101,6 +156,7 @@ class ResourcePlanner:
             requests_after=after, one_time=one_time, sources=self._share(sources),
             figures=figures,
         )
+        self.note_key(resource, plan)
         if resource.resource_type == "db-cluster":
             self.cluster_plans[(resource.account, resource.region, resource.resource_id)] = plan
         return plan
@@ -109,9 +165,13 @@ class ResourcePlanner:
         lines = []
         if action in remediation.SNAPSHOT_STORAGE:
             lines += remediation.snapshot_lines(self.book, self.usage, action, resource)
-            sources["size_gb"] = "inventory" if resource.size_gb is not None else (
-                "unknown: no size in the inventory, priced as 0")
-        if action == "s3-set-default-sse-kms" and self.settings.reencrypt_objects:
+            scanned = (resource.details or {}).get("size_source")
+            if resource.size_gb is not None:
+                sources["size_gb"] = f"inventory: {scanned}" if scanned else "inventory"
+            else:
+                why = scanned or "unknown: no size in the inventory"
+                sources["size_gb"] = f"{why}, priced as 0"
+        if action in S3_KMS_ACTIONS and self.settings.reencrypt_objects:
             objects, source = self.object_count(resource)
             figures["object_count"], sources["object_count"] = objects, source
             decrypts = 1 if resource.encryption in KMS_STATES else 0
@@ -121,9 +181,10 @@ class ResourcePlanner:
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:
-        found = self.usage.quantity(resource, "object_count")
-        if found is not None and found[1] != "default":
-            return found
+        scanned = None
         if resource.object_count is not None:
-            return int(resource.object_count), "inventory: CloudWatch NumberOfObjects"
+            scanned = (int(resource.object_count), "inventory: CloudWatch NumberOfObjects")
+        found = self.usage.quantity(resource, "object_count", scanned)
+        if found is not None:
+            return found
         return 0, "unknown: no object count in the inventory, priced as 0"

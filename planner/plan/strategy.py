@@ -12,6 +12,11 @@ from planner.yamlfile import read_yaml
 STRATEGIES = ("account-region", "service", "resource")
 NEW_KEY_PREFIX = "kmsplan:new"
 AWS_MANAGED_PREFIX = "kmsplan:aws-managed"
+# EBS encryption by default: "where-needed" sets the key the region already gets (a new key
+# some resource needs, or the customer managed key its volumes use), else aws/ebs (free);
+# "customer-managed" proposes a key for every region whose setting is below target.
+WHERE_NEEDED = "where-needed"
+EBS_DEFAULT_KEYS = (WHERE_NEEDED, "customer-managed")
 AWS_MANAGED_ALIAS = {"s3": "aws/s3", "ebs": "aws/ebs", "rds": "aws/rds", "dynamodb": "aws/dynamodb"}
 
 
@@ -32,11 +37,16 @@ def check_strategy(strategy: str, where: str = "--key-strategy") -> str:
     )
 
 
-def load_policy(path: str | Path) -> tuple[str | None, dict[str, str]]:
-    """A policy file: `target:` for all, and `services: {s3: encrypted, ...}` per service."""
+def load_policy(path: str | Path) -> tuple[str | None, dict[str, str], str]:
+    """A policy file: `target:` for all, `services: {s3: encrypted, ...}` per service, and
+    `ebs_default_key:` (EBS_DEFAULT_KEYS) for the regions' EBS encryption by default."""
     data = read_yaml(path, "policy file") or {}
-    if not isinstance(data, dict) or set(data) - {"target", "services"}:
-        raise InputError(f"{path}: a policy has only 'target' and 'services'")
+    if not isinstance(data, dict) or set(data) - {"target", "services", "ebs_default_key"}:
+        raise InputError(f"{path}: a policy has only 'target', 'services' and "
+                         "'ebs_default_key'")
+    ebs_default_key = data.get("ebs_default_key", WHERE_NEEDED)
+    if ebs_default_key not in EBS_DEFAULT_KEYS:
+        raise InputError(f"{path}: ebs_default_key: use one of {', '.join(EBS_DEFAULT_KEYS)}")
     target = data.get("target")
     if target is not None:
         check_target(target, f"{path}: target")
@@ -47,7 +57,7 @@ def load_policy(path: str | Path) -> tuple[str | None, dict[str, str]]:
         if service not in SERVICES:
             raise InputError(f"{path}: services.{service}: unknown service")
         check_target(service_target, f"{path}: services.{service}")
-    return target, dict(services)
+    return target, dict(services), ebs_default_key
 
 
 def new_key_label(resource: Resource, strategy: str) -> str:

@@ -8,6 +8,7 @@ from planner.inventory import Inventory, Key, RegionSettings, Resource, ScanErro
 from planner.scan.classify import settle_keys
 from planner.scan.common import Alias, UnreadKey
 from planner.scan.keyref import KeyCatalogue
+from planner.scan.rds import SIZE_SOURCE, ClusterSize
 from planner.scan.s3 import BucketMetrics
 from planner.scan.tags import Tags
 
@@ -22,6 +23,8 @@ def assemble(found: list, errors: list[ScanError], partition: str,
     unread_keys = {item.arn: item.error for item in found if isinstance(item, UnreadKey)}
     metrics = {(m.account, m.region, m.bucket): m for m in found
                if isinstance(m, BucketMetrics)}
+    cluster_sizes = {(c.account, c.region, c.cluster_id): c for c in found
+                     if isinstance(c, ClusterSize)}
     tagged = {(t.account, t.arn): t.tags for t in found if isinstance(t, Tags)}
     for item in (*resources, *keys):
         if (item.account, item.arn) in tagged:
@@ -36,6 +39,13 @@ def assemble(found: list, errors: list[ScanError], partition: str,
                                     else figures.size_bytes / 1e9)
                 resource.object_count = (None if figures.objects is None
                                          else int(figures.objects))
+        elif resource.resource_type == "db-cluster":
+            size = cluster_sizes.get((resource.account, resource.region, resource.resource_id))
+            if size is not None and size.size_bytes is not None:
+                resource.size_gb = size.size_bytes / 1e9
+                resource.details["size_source"] = SIZE_SOURCE
+            elif size is not None:
+                resource.details["size_source"] = f"unknown: {size.unknown_because}"
     for setting in settings:
         if setting.ebs_default_key_arn:
             setting.ebs_default_key_arn = catalogue.resolve(
@@ -45,4 +55,5 @@ def assemble(found: list, errors: list[ScanError], partition: str,
     settings.sort(key=lambda s: (s.account, s.region))
     errors.sort(key=lambda e: (e.account, e.region, e.service, e.operation))
     return Inventory(scanned_at="", tool_version=__version__, accounts=[], regions=[],
-                     resources=resources, keys=keys, settings=settings, errors=errors)
+                     resources=resources, keys=keys, settings=settings, errors=errors,
+                     partition=partition)

@@ -5,7 +5,7 @@ This runs once all key catalogues are in, so the scanners never wait on KMS.
 
 from __future__ import annotations
 
-from planner.inventory import Resource, ScanError
+from planner.inventory import KEY_UNKNOWN, Resource, ScanError
 from planner.scan.common import KMS_PENDING
 from planner.scan.keyref import KeyCatalogue
 
@@ -33,8 +33,11 @@ def settle_keys(
         resource.kms_key_arn = resolved.arn
         key = resolved.key
         if not resolved.valid:  # e.g. the emulator's RDS placeholder "default_kms_key_id"
-            resource.encryption = "unknown"
-            resource.error = f"UnrecognisedKeyReference: {ref!r} names no KMS key"
+            # Encrypted, under a key the reference does not name: keep the raw text aside,
+            # never in kms_key_arn (an ARN or null).
+            resource.encryption = KEY_UNKNOWN
+            resource.kms_key_arn = None
+            resource.details["kms_key_raw"] = ref
         elif key is not None:
             resource.encryption = "aws-managed" if key.aws_managed else "customer-managed"
         elif resolved.aws_alias:

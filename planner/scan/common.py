@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from planner.inventory import Resource, ScanError
+from planner.inventory import KEY_UNKNOWN, Resource, ScanError
 
 # A resource whose key reference is resolved after the scan, once every key catalogue is in.
 KMS_PENDING = "kms"
-MISSING_KEY = "KmsKeyIdMissing"
 
 # Errors that mean "this call could not be answered" (an AWS error code, or no answer at all:
 # connection refused, timeouts, an unparsable reply such as an HTML error page; botocore's
@@ -101,13 +100,15 @@ def mark_unknown(resource: Resource, step: Step, scope: Scope, operation: str, e
 
 def encrypted_with(resource: Resource, key_ref: str | None) -> None:
     """An encrypted resource: its key is settled after the scan. Real AWS always names the key
-    of an encrypted volume, snapshot or database; when an answer does not, the key is unknown."""
+    of an encrypted volume, snapshot or database; when an answer does not, it is still
+    encrypted with KMS, under a key the scan cannot name."""
     if key_ref:
         resource.encryption = KMS_PENDING
         resource.kms_key_arn = key_ref
     else:
-        resource.encryption = "unknown"
-        resource.error = f"{MISSING_KEY}: reported encrypted without naming its KMS key"
+        resource.encryption = KEY_UNKNOWN
+        resource.kms_key_arn = None
+        resource.details["kms_key_raw"] = key_ref
 
 
 def tag_dict(tags: list[dict] | None) -> dict[str, str]:

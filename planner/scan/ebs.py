@@ -31,10 +31,12 @@ def tasks(scope: Scope) -> list[Task]:
 def _resource(scope: Scope, kind: str, item: dict, id_field: str, size_field: str) -> Resource:
     tags = tag_dict(item.get("Tags"))
     item_id = item[id_field]
+    # Snapshot ARNs have no account field: arn:aws:ec2:REGION::snapshot/ID.
+    owner = "" if kind == "snapshot" else scope.account
     resource = Resource(
         account=scope.account, region=scope.region, service=SERVICE, resource_type=kind,
         resource_id=item_id,
-        arn=f"arn:{scope.partition}:ec2:{scope.region}:{scope.account}:{kind}/{item_id}",
+        arn=f"arn:{scope.partition}:ec2:{scope.region}:{owner}:{kind}/{item_id}",
         name=tags.get("Name", item_id), tags=tags, size_gb=gb(item.get(size_field)),
     )
     if item.get("Encrypted"):
@@ -48,7 +50,7 @@ def list_volumes(scope: Scope) -> Step:
     found = []
     for volume in pages(scope.client("ec2"), "describe_volumes", "Volumes"):
         resource = _resource(scope, "volume", volume, "VolumeId", "Size")
-        resource.details = {
+        resource.details |= {
             "volume_type": volume.get("VolumeType"),
             "attached_instance_ids": [a["InstanceId"] for a in volume.get("Attachments", [])
                                       if a.get("InstanceId")],
@@ -62,7 +64,7 @@ def list_snapshots(scope: Scope) -> Step:
     found = []
     for snap in pages(scope.client("ec2"), "describe_snapshots", "Snapshots", OwnerIds=["self"]):
         resource = _resource(scope, "snapshot", snap, "SnapshotId", "VolumeSize")
-        resource.details = {
+        resource.details |= {
             "volume_id": snap.get("VolumeId"),
             "source_volume_size_gb": gb(snap.get("VolumeSize")),
         }

@@ -1,13 +1,45 @@
-"""RDS and Aurora: DB instances, clusters, DB snapshots and DB cluster snapshots."""
+"""RDS and Aurora: DB instances, clusters, DB snapshots and DB cluster snapshots.
+
+Aurora storage is the cluster's and grows with use: DescribeDBClusters and DescribeDBInstances
+answer `AllocatedStorage: 1` for Aurora. The cluster's size is CloudWatch's AWS/RDS
+`VolumeBytesUsed` per DBClusterIdentifier, read in GetMetricData batches (500 queries a call)
+once the clusters of a region are listed; unknown (null) when it cannot be read.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from planner.inventory import Resource
-from planner.scan.common import Scope, Step, Task, encrypted_with, gb, pages, tag_dict
+from planner.scan.common import (
+    CALL_ERRORS,
+    Scope,
+    Step,
+    Task,
+    encrypted_with,
+    error_code,
+    gb,
+    pages,
+    scan_error,
+    tag_dict,
+)
 
 SERVICE = "rds"
+VOLUME_METRIC = "VolumeBytesUsed"
+SIZE_SOURCE = "CloudWatch AWS/RDS VolumeBytesUsed"
+QUERIES_PER_CALL = 500  # GetMetricData's limit
+
+
+@dataclass(frozen=True)
+class ClusterSize:
+    """An Aurora cluster's latest VolumeBytesUsed, or why it is unknown."""
+
+    account: str
+    region: str
+    cluster_id: str
+    size_bytes: float | None
+    unknown_because: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,7 +66,12 @@ LISTINGS = (
             "DBClusterSnapshots", "DBClusterSnapshotIdentifier", "DBClusterSnapshotArn",
             "StorageEncrypted"),
 )
-OPERATIONS = {"rds": tuple(listing.operation for listing in LISTINGS)}
+OPERATIONS = {"rds": tuple(listing.operation for listing in LISTINGS),
+              "cloudwatch": ("GetMetricData",)}
+
+
+def is_aurora(item: dict) -> bool:
+    return str(item.get("Engine") or "").startswith("aurora")
 
 
 def _details(kind: str, item: dict) -> dict:
@@ -59,6 +96,12 @@ def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
         size_gb=gb(item.get("AllocatedStorage")),
         details=_details(listing.resource_type, item),
     )
+    if listing.resource_type in ("db-cluster", "db-instance") and is_aurora(item):
+        # AllocatedStorage is always 1 for Aurora: the size is the cluster's volume.
+        resource.size_gb = None
+        resource.details["size_source"] = (
+            f"unknown: {VOLUME_METRIC} not read" if listing.resource_type == "db-cluster"
+            else "the cluster's (Aurora storage is shared)")
     if item.get(listing.encrypted_field):
         encrypted_with(resource, item.get("KmsKeyId"))
     else:
@@ -68,10 +111,50 @@ def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
 
 def _lister(listing: Listing):
     def run(scope: Scope) -> Step:
-        items = pages(scope.client("rds"), listing.method, listing.items)
-        return Step(found=[_resource(scope, listing, item) for item in items])
+        items = list(pages(scope.client("rds"), listing.method, listing.items))
+        step = Step(found=[_resource(scope, listing, item) for item in items])
+        aurora = [item[listing.id_field] for item in items if is_aurora(item)]
+        if listing.resource_type == "db-cluster" and aurora:
+            step.more.append(Task(scope, SERVICE, "GetMetricData",
+                                  lambda s, ids=tuple(aurora): read_cluster_sizes(s, ids)))
+        return step
 
     return run
+
+
+def read_cluster_sizes(scope: Scope, cluster_ids: tuple[str, ...]) -> Step:
+    """VolumeBytesUsed of each Aurora cluster: the newest daily maximum of the last 3 days."""
+    cloudwatch = scope.client("cloudwatch")
+    owner = {f"c{i}": cluster for i, cluster in enumerate(cluster_ids)}
+    queries = [{"Id": query_id, "MetricStat": {"Metric": {
+        "Namespace": "AWS/RDS", "MetricName": VOLUME_METRIC,
+        "Dimensions": [{"Name": "DBClusterIdentifier", "Value": cluster}]},
+        "Period": 86400, "Stat": "Maximum"}} for query_id, cluster in owner.items()]
+    newest: dict[str, tuple[datetime, float]] = {}
+    end = datetime.now(UTC)
+    try:
+        for start in range(0, len(queries), QUERIES_PER_CALL):
+            for result in pages(cloudwatch, "get_metric_data", "MetricDataResults",
+                                MetricDataQueries=queries[start:start + QUERIES_PER_CALL],
+                                StartTime=end - timedelta(days=3), EndTime=end,
+                                ScanBy="TimestampDescending"):
+                # The newest point by its timestamp (pages and order are not relied on).
+                cluster = owner[result["Id"]]
+                for when, value in zip(result.get("Timestamps", []), result.get("Values", []),
+                                       strict=False):
+                    if cluster not in newest or when > newest[cluster][0]:
+                        newest[cluster] = (when, float(value))
+    except CALL_ERRORS as exc:
+        because = f"GetMetricData failed with {error_code(exc)[0]}"
+        return Step(found=[ClusterSize(scope.account, scope.region, cluster, None, because)
+                           for cluster in cluster_ids],
+                    errors=[scan_error(scope, SERVICE, "GetMetricData", exc)])
+    return Step(found=[
+        ClusterSize(scope.account, scope.region, cluster, newest[cluster][1], None)
+        if cluster in newest else
+        ClusterSize(scope.account, scope.region, cluster, None,
+                    f"no {VOLUME_METRIC} in the last 3 days")
+        for cluster in cluster_ids])
 
 
 def tasks(scope: Scope) -> list[Task]:

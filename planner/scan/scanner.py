@@ -17,7 +17,7 @@ import boto3
 
 from planner import __version__
 from planner.errors import InputError
-from planner.inventory import Inventory, ScanError
+from planner.inventory import ORGANIZATIONS, Inventory, ScanError
 from planner.scan import sessions
 from planner.scan.assemble import assemble
 from planner.scan.common import CALL_ERRORS, Scope, Task, error_code
@@ -83,9 +83,11 @@ def run_scan(
         inventory = Inventory(scanned_at, __version__, [], [], errors=errors)
         return ScanOutcome(inventory, 0, 1)
     targets = list(dict.fromkeys(accounts or [caller]))
+    accounts_from = None
     if org:
         try:
             targets = list(dict.fromkeys([*(accounts or []), *sessions.org_accounts(base, home)]))
+            accounts_from = ORGANIZATIONS  # one payer: the free tier is shared (billing scope)
         except CALL_ERRORS as exc:
             errors.append(_setup_error(caller, home, "organizations", "ListAccounts", exc))
             targets = list(dict.fromkeys(accounts or [caller]))
@@ -134,6 +136,7 @@ def run_scan(
     inventory = assemble(result.found, errors, partition, scanned)
     inventory.scanned_at = scanned_at
     inventory.accounts = targets
+    inventory.accounts_from = accounts_from
     inventory.regions = sorted({r for target, _ in prepared for r in target.regions} or wanted)
     return ScanOutcome(inventory, result.tasks_ok, result.tasks_failed + len(targets) - setup_ok)
 

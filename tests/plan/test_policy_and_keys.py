@@ -74,9 +74,10 @@ def test_existing_customer_managed_keys_stay_in_use():
     ("account-region", 1),
     # s3, ebs (volume and the region's default-encryption setting), dynamodb, rds
     ("service", 4),
-    # one per remediated resource or setting: logs, site, vol-1, orders, aurora-1,
-    # db-9-manual, EBS default encryption (aurora-1-a follows its cluster)
-    ("resource", 7),
+    # one per remediated resource: logs, site, vol-1, orders, aurora-1, db-9-manual
+    # (aurora-1-a follows its cluster; EBS default encryption takes a key the region
+    # already gets: it needs none of its own)
+    ("resource", 6),
     # team=red (logs, vol-1), team=blue (site), untagged (the rest)
     ("tag:team", 3),
 ])
@@ -156,10 +157,11 @@ keys:
 
 @pytest.mark.parametrize(("enabled", "key", "error", "state", "action"), [
     (False, None, None, "none", "ebs-enable-default-encryption"),
-    # On, no other key named and nothing failed: AWS uses aws/ebs.
-    (True, None, None, "aws-managed", "ebs-enable-default-encryption"),
+    # On, no other key named and nothing failed: AWS uses aws/ebs, and no resource in the
+    # region needs a customer managed key, so aws/ebs (free) stays.
+    (True, None, None, "aws-managed", "keep"),
     # On, and the aws/ebs key resolved to its key ARN by the scanner.
-    (True, "aws-ebs", None, "aws-managed", "ebs-enable-default-encryption"),
+    (True, "aws-ebs", None, "aws-managed", "keep"),
     (True, "cmk", None, "customer-managed", "keep"),
     # On, but the default key could not be read: unknown, never taken for aws/ebs.
     (True, None, "AccessDenied", "unknown", "investigate"),

@@ -10,7 +10,7 @@ import pytest
 
 from planner.report.workbook import write_workbook
 from pricing.present import round_cents
-from tests.factories import make_inventory, make_resource
+from tests.factories import make_inventory, make_key, make_resource
 from tests.report.conftest import HOSTILE, plan_of, regional_plan
 
 SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Remediation",
@@ -176,12 +176,13 @@ def test_region_overrides_get_their_own_price_cells(tmp_path):
     assert headline(path) == headline_of(plan)
 
 
-def test_an_empty_inventory_still_makes_a_workbook(tmp_path):
-    plan = plan_of(make_inventory([]))
+def test_an_inventory_of_one_unused_key_still_makes_a_workbook(tmp_path):
+    # No resources at all (an inventory with neither resources nor keys is refused).
+    plan = plan_of(make_inventory([], [make_key("idle")]))
     path = tmp_path / "empty.xlsx"
     write_workbook(plan, path)
     figures = headline(path)
-    assert figures["monthly_now"] == 0 and figures["one_time"] == 0
+    assert figures["monthly_now"] == 1 and figures["one_time"] == 0  # the key's $1.00
     assert openpyxl.load_workbook(path).sheetnames == SHEETS
 
 

@@ -60,6 +60,9 @@ def test_the_organization_lists_the_accounts(fresh_aws, aws_client, scan_estate)
     assert inventory.accounts == [CALLER, member]
     assert [(r.account, r.resource_id) for r in inventory.resources] == [
         (member, "member-bucket")]
+    # The plan's default billing scope follows this: one payer, one free tier.
+    assert (inventory.accounts_from, inventory.partition) == ("organizations", "aws")
+    assert scan_estate().inventory.accounts_from is None
 
 
 def test_accounts_file(tmp_path):

@@ -71,7 +71,7 @@ def test_bad_accounts_file_exits_2(capsys, tmp_path):
     assert code == 2 and "is not a 12-digit account id" in err and "Traceback" not in err
 
 
-def test_nothing_read_still_writes_the_inventory_and_exits_1(monkeypatch, capsys, tmp_path):
+def test_nothing_read_writes_no_inventory_and_exits_1(monkeypatch, capsys, tmp_path):
     from planner.cli import scan as scan_cmd
     from planner.inventory import ScanError
 
@@ -79,10 +79,28 @@ def test_nothing_read_still_writes_the_inventory_and_exits_1(monkeypatch, capsys
         ScanError("unknown", HOME, "sts", "GetCallerIdentity", "ExpiredToken", "expired")])
     monkeypatch.setattr(scan_cmd, "run_scan", lambda session, **_: ScanOutcome(empty, 0, 1))
     out = tmp_path / "inventory.json"
+    out.write_text("an earlier inventory")
     code, err = _exit_code(["scan", "--quiet", "--out", str(out)], capsys)
     assert code == 1
-    assert "unknown us-east-1 sts GetCallerIdentity: ExpiredToken x1" in err
-    assert load_inventory(out).errors[0].code == "ExpiredToken"
+    assert err == ("kmsplan: error: nothing could be read (unknown us-east-1 sts "
+                   "GetCallerIdentity: ExpiredToken); no inventory written\n")
+    assert out.read_text() == "an earlier inventory"  # neither written nor clobbered
+
+
+def test_no_credentials_writes_no_inventory(monkeypatch, capsys, tmp_path):
+    """Through the real scan: no credentials anywhere, so GetCallerIdentity cannot be signed."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    out = tmp_path / "inventory.json"
+    code, err = _exit_code(["scan", "--quiet", "--regions", HOME, "--endpoint-url",
+                            "http://127.0.0.1:9", "--out", str(out)], capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert "GetCallerIdentity: NoCredentialsError" in err
+    assert not out.exists()
 
 
 def test_kmsplan_scan_as_a_real_subprocess(aws_client, fresh_aws, tmp_path):

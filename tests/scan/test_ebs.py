@@ -37,13 +37,17 @@ def test_customer_key_volume_and_its_snapshot(aws_client, scan_estate):
                                  KmsKeyId=key["Arn"])["SnapshotId"]
     found = by_id(scan_estate().inventory)
     # The emulator drops the key of a snapshot taken of an encrypted volume (AWS never does):
-    # encrypted, key not named, so the key is unknown rather than guessed.
-    assert found[first].encryption == "unknown"
-    assert found[first].error.startswith("KmsKeyIdMissing: ")
+    # encrypted with KMS, key not named: its own rung, the key not guessed.
+    assert found[first].encryption == "kms-key-unknown"
+    assert found[first].kms_key_arn is None and found[first].error is None
+    assert found[first].details["kms_key_raw"] is None
+    # Snapshot ARNs have no account field.
+    assert found[first].arn == f"arn:aws:ec2:{HOME}::snapshot/{first}"
     for resource_id in (volume, snapshot):
         assert found[resource_id].encryption == "customer-managed"
         assert found[resource_id].kms_key_arn == key["Arn"]
     assert found[snapshot].details == {"volume_id": volume, "source_volume_size_gb": 8.0}
+    assert found[volume].arn.endswith(f":{found[volume].account}:volume/{volume}")
     assert found[snapshot].size_gb == 8.0
 
 

@@ -22,6 +22,7 @@ from planner.report.workbook.tables import (
 )
 
 STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
+                 "kms-key-unknown": "#D9C3E9",
                  "aws-managed": "#9DC3E6", "customer-managed": "#70AD47", "unknown": "#A5A5A5"}
 HEAD = 3  # first headline row
 PARTS = 15  # first row of the monthly cost by part
@@ -61,6 +62,11 @@ def _coverage(plan: Plan, phase: str) -> Decimal:
     return Decimal(met) / len(plan.resources)
 
 
+def billing_scope_text(plan: Plan) -> str:
+    org = " (accounts from AWS Organizations)" if plan.inventory.scanned_org else ""
+    return f"free tier per {plan.settings.billing_scope}{org}"
+
+
 def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -> dict:
     """Fill the Summary sheet; returns the defined names of its headline figures."""
     out = Summary(ctx, sheet)
@@ -69,7 +75,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     sheet.set_row(0, 28)
     scope = (f"Scan of {len(inv.accounts)} account(s) in {len(inv.regions)} region(s) at "
              f"{inv.scanned_at}. Target: {plan.settings.target}; key strategy: "
-             f"{plan.settings.key_strategy}; prices read on {plan.book.read_on}. "
+             f"{plan.settings.key_strategy}; {billing_scope_text(plan)}; prices read on "
+             f"{plan.book.read_on}. "
              "Every cost is a formula over the prices on Assumptions: change a price there "
              "and the totals follow.")
     sheet.merge_range(1, 0, 1, PRINT_LAST_COL, scope, s.note)
