@@ -24,6 +24,10 @@ RESOURCE_TYPES = (
 ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "aws-managed", "customer-managed", "unknown")
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", None)
 
+# Messaging, secrets and logs (issue 16): one service name and one resource type each.
+SERVICES += ("sqs", "sns", "kinesis", "secretsmanager", "logs", "ecr", "lambda")
+RESOURCE_TYPES += ("queue", "topic", "stream", "secret", "log-group", "repository", "function")
+
 
 @dataclass(slots=True)
 class Resource:
