@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from planner.usage import DEFAULT, Usage
+from planner.usage import DEFAULT, TYPE_FIELDS, Usage
 
 KMS_STATES = frozenset({"aws-managed", "customer-managed"})
 
@@ -21,6 +21,12 @@ TRAFFIC_FIGURES = {
     "db-cluster": ("monthly_start_events",),
     "table": ("active_connections",),
 }
+# Messaging, secrets and logs: every usage figure of these types is KMS-calling traffic.
+TRAFFIC_FIGURES |= {rtype: TYPE_FIELDS[rtype] for rtype in (
+    "queue", "topic", "stream", "log-group", "secret", "repository", "function")}
+# Services that cache a data key per principal and call KMS again when it expires.
+DATA_KEY_TYPES = frozenset({"queue", "topic", "stream", "log-group"})
+SECONDS_A_MONTH = 30 * 24 * 3600  # 2,592,000: the 30-day month the other defaults use
 
 
 def traffic(resource, usage: Usage, figures: dict, sources: dict) -> int:
@@ -38,7 +44,18 @@ def traffic(resource, usage: Usage, figures: dict, sources: dict) -> int:
         total += value
     if resource.resource_type == "table":
         total *= usage.parameter("table_decrypts_per_connection_month")
+    if resource.resource_type in DATA_KEY_TYPES:
+        total *= data_keys_per_principal(resource, usage)
     return total
+
+
+def data_keys_per_principal(resource, usage: Usage) -> int:
+    """KMS calls a month per active principal: SQS reuses a data key for the queue's reuse
+    period (seconds); SNS, Kinesis and CloudWatch Logs by the usage parameter."""
+    reuse = (resource.details or {}).get("data_key_reuse_seconds")
+    if resource.resource_type == "queue" and isinstance(reuse, int) and reuse > 0:
+        return SECONDS_A_MONTH // reuse
+    return usage.parameter("data_key_requests_per_principal_month")
 
 
 def monthly_requests(base: int, kms: bool, bucket_key: bool | None, reduction: Decimal) -> int:

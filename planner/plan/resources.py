@@ -9,7 +9,12 @@ from planner.inventory import Key, Resource
 from planner.plan import remediation
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
-from planner.plan.strategy import aws_managed_key_ref, new_key_ref
+from planner.plan.strategy import (
+    AWS_MANAGED_ALIAS,
+    SERVICE_KEY_STATE,
+    aws_managed_key_ref,
+    new_key_ref,
+)
 from planner.usage import Usage
 from pricing import PriceBook
 
@@ -25,6 +30,15 @@ REMEDIATION = {
     "db-cluster-snapshot": "rds-snapshot-copy",
     "table": "dynamodb-update-sse",
     "account-setting": "ebs-enable-default-encryption",
+}
+REMEDIATION |= {
+    "queue": "sqs-set-kms-key",
+    "topic": "sns-set-kms-key",
+    "stream": "kinesis-start-encryption",
+    "secret": "secretsmanager-update-key",
+    "log-group": "logs-associate-key",
+    "repository": "ecr-recreate-repository",
+    "function": "lambda-set-kms-key",
 }
 
 
@@ -49,6 +63,10 @@ class ResourcePlanner:
             return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         if target == "encrypted" and resource.service == "s3":
             return "sse-s3", None
+        if target == "encrypted" and resource.service in SERVICE_KEY_STATE:
+            return SERVICE_KEY_STATE[resource.service], None
+        if resource.service not in AWS_MANAGED_ALIAS:  # no AWS managed key: a new key
+            return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         return "aws-managed", aws_managed_key_ref(resource, self.aliases)
 
     def choose(self, resource: Resource, target: str) -> tuple[str, str, str | None, bool]:
@@ -76,6 +94,8 @@ class ResourcePlanner:
         action = REMEDIATION[resource.resource_type]
         if action == "s3-set-default-sse-kms" and state_after == "sse-s3":
             action = "s3-set-default-sse-s3"
+        if action == "sqs-set-kms-key" and state_after == "aws-owned":
+            action = "sqs-enable-sse-sqs"
         return action, state_after, key_after, False
 
     def plan(self, resource: Resource) -> ResourcePlan:

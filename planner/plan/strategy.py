@@ -13,6 +13,11 @@ STRATEGIES = ("account-region", "service", "resource")
 NEW_KEY_PREFIX = "kmsplan:new"
 AWS_MANAGED_PREFIX = "kmsplan:aws-managed"
 AWS_MANAGED_ALIAS = {"s3": "aws/s3", "ebs": "aws/ebs", "rds": "aws/rds", "dynamodb": "aws/dynamodb"}
+AWS_MANAGED_ALIAS |= {"sqs": "aws/sqs", "sns": "aws/sns", "kinesis": "aws/kinesis",
+                      "secretsmanager": "aws/secretsmanager", "ecr": "aws/ecr",
+                      "lambda": "aws/lambda"}  # CloudWatch Logs has no AWS managed key
+# Services whose own free encryption (not KMS) meets the target "encrypted": SSE-SQS.
+SERVICE_KEY_STATE = {"sqs": "aws-owned"}
 
 
 def check_target(target: str, where: str = "--target") -> str:
