@@ -2,12 +2,14 @@
 by hand. Prices: key $1.00/month; symmetric requests $0.03 per 10,000 after 20,000 free a
 month. A 30-day month has 2,592,000 seconds; a data key every 300 s is 8,640 a month."""
 
+import csv
 from decimal import Decimal
 
 import pytest
 
 from planner.errors import InputError
 from planner.plan.actions import ACTIONS
+from planner.report.summary import write_csv
 from tests.factories import key_arn, make_inventory, make_key, make_resource
 from tests.plan.helpers import cents, plan_for, write_usage
 
@@ -117,3 +119,17 @@ def test_a_usage_file_figure_of_another_type_is_refused(tmp_path):
     usage = write_usage(tmp_path, "defaults:\n  queue: {monthly_get_requests: 5}\n")
     with pytest.raises(InputError, match="monthly_get_requests: unknown key for queue"):
         plan_for(make_inventory([_resource("queue", "q", "none")]), usage)
+
+
+def test_each_new_type_is_a_csv_row_with_its_action(tmp_path):
+    states = {"queue": "aws-owned", "topic": "none", "stream": "none", "secret": "aws-managed",
+              "log-group": "aws-owned", "repository": "aws-owned", "function": "aws-managed"}
+    plan = plan_for(make_inventory([_resource(t, f"{t}-1", s) for t, s in states.items()]))
+    [path] = [p for p in write_csv(plan, tmp_path) if p.name == "resources.csv"]
+    with path.open(encoding="utf-8") as handle:
+        rows = {row["service"]: row["action"] for row in csv.DictReader(handle)}
+    assert rows == {"sqs": "sqs-set-kms-key", "sns": "sns-set-kms-key",
+                    "kinesis": "kinesis-start-encryption",
+                    "secretsmanager": "secretsmanager-update-key",
+                    "logs": "logs-associate-key", "ecr": "ecr-recreate-repository",
+                    "lambda": "lambda-set-kms-key"}
