@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
+from planner.inventory import Resource
 from planner.scan import logs
+from planner.scan.assemble import assemble
+from planner.scan.tags import Tags
 from tests.scan.conftest import StubClients, assert_listing_refused, by_id, raw_client, stub_scope
 
 
@@ -39,3 +42,14 @@ def test_stored_bytes_and_log_group_arn_from_aws_shape():
         [group] = logs.list_log_groups(stub_scope(StubClients(logs=client))).found
     # 2,500,000,000 bytes / 10^9 = 2.5 GB.
     assert (group.arn, group.size_gb, group.details["retention_days"]) == (arn, 2.5, 30)
+
+
+def test_tags_from_the_tagging_api_join_the_bare_log_group_arn():
+    """The Tagging API names log groups by the ARN without ":*" (the emulator does not tag
+    log groups, so the join is shown on what the tasks found)."""
+    arn = "arn:aws:logs:us-east-1:111122223333:log-group:/app"
+    group = Resource(account="111122223333", region="us-east-1", service="logs",
+                     resource_type="log-group", resource_id="/app", arn=arn, name="/app",
+                     encryption="aws-owned")
+    inventory = assemble([group, Tags("111122223333", arn, {"team": "web"})], [], "aws", set())
+    assert inventory.resources[0].tags == {"team": "web"}

@@ -11,7 +11,8 @@ from tests.scan.conftest import HOME, StubClients, by_id, raw_client, refuse, st
 def _seed(aws_client):
     key = aws_client("kms").create_key()["KeyMetadata"]
     queues = aws_client("sqs")
-    queues.create_queue(QueueName="owned", Attributes={"SqsManagedSseEnabled": "true"})
+    queues.create_queue(QueueName="owned", Attributes={"SqsManagedSseEnabled": "true"},
+                        tags={"team": "orders"})
     queues.create_queue(QueueName="managed", Attributes={"KmsMasterKeyId": "alias/aws/sqs"})
     queues.create_queue(QueueName="customer", Attributes={
         "KmsMasterKeyId": key["KeyId"], "KmsDataKeyReusePeriodSeconds": "600"})
@@ -29,6 +30,8 @@ def test_each_encryption_state(aws_client, scan_estate):
     assert found["customer"].details["data_key_reuse_seconds"] == 600
     assert found["managed"].details["data_key_reuse_seconds"] == 300
     assert found["customer"].arn == f"arn:aws:sqs:{HOME}:123456789012:customer"
+    # Tags come from the Tagging API's pages, not a ListQueueTags call per queue.
+    assert (found["owned"].tags, found["managed"].tags) == ({"team": "orders"}, {})
 
 
 def test_access_denied_leaves_each_queue_unknown(aws_client, scan_estate):
