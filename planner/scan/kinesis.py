@@ -14,19 +14,36 @@ from planner.scan.common import (
     Task,
     encrypted_with,
     mark_unknown,
-    pages,
 )
 
 SERVICE = "kinesis"
 OPERATIONS = {"kinesis": ("ListStreams", "DescribeStreamSummary")}
+PAGE_SIZE = 100  # ListStreams' largest page
 
 
 def tasks(scope: Scope) -> list[Task]:
     return [Task(scope, SERVICE, "ListStreams", list_streams)]
 
 
+def stream_names(client):
+    """Every stream name, 100 a page. Not the paginator: it follows NextToken only, and an
+    answer that says HasMoreStreams without one (the emulator's, and the API's older form)
+    would end the listing early; then the next page starts after the last name."""
+    params: dict = {"Limit": PAGE_SIZE}
+    while True:
+        page = client.list_streams(**params)
+        names = page.get("StreamNames", [])
+        yield from names
+        if not page.get("HasMoreStreams") or not names:
+            return
+        if page.get("NextToken"):
+            params = {"Limit": PAGE_SIZE, "NextToken": page["NextToken"]}
+        else:
+            params = {"Limit": PAGE_SIZE, "ExclusiveStartStreamName": names[-1]}
+
+
 def list_streams(scope: Scope) -> Step:
-    names = pages(scope.client("kinesis"), "list_streams", "StreamNames")
+    names = stream_names(scope.client("kinesis"))
     return Step(more=[
         Task(scope, SERVICE, "DescribeStreamSummary", lambda s, name=name: read_stream(s, name))
         for name in names

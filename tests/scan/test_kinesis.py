@@ -51,3 +51,28 @@ def test_kms_without_a_key_id_is_not_taken_for_a_key():
         [stream] = kinesis.read_stream(stub_scope(StubClients(kinesis=client)), "odd").found
     assert stream.kms_key_arn is None
     assert stream.encryption not in ("none", "aws-managed", "customer-managed")
+
+
+def test_listing_follows_next_token_and_the_older_has_more_form():
+    """ListStreams (Kinesis API reference): NextToken with HasMoreStreams; the emulator and the
+    API's older form say HasMoreStreams with no token, so the next page starts after the last
+    name. Three pages, every name once."""
+    client = raw_client("kinesis")
+    with Stubber(client) as stub:
+        stub.add_response("list_streams", {"StreamNames": ["a", "b"], "HasMoreStreams": True,
+                                           "NextToken": "t1"}, {"Limit": 100})
+        stub.add_response("list_streams", {"StreamNames": ["c"], "HasMoreStreams": True},
+                          {"Limit": 100, "NextToken": "t1"})
+        stub.add_response("list_streams", {"StreamNames": ["d"], "HasMoreStreams": False},
+                          {"Limit": 100, "ExclusiveStartStreamName": "c"})
+        names = list(kinesis.stream_names(client))
+        stub.assert_no_pending_responses()
+    assert names == ["a", "b", "c", "d"]
+
+
+def test_more_than_a_page_of_streams_in_the_emulator(aws_client, scan_estate):
+    streams = aws_client("kinesis")
+    for i in range(12):  # the emulator pages by 10 when no Limit is sent
+        streams.create_stream(StreamName=f"s{i:02d}", ShardCount=1)
+    found = by_id(scan_estate(services=["kinesis"]).inventory)
+    assert sorted(found) == [f"s{i:02d}" for i in range(12)]
