@@ -133,3 +133,17 @@ def test_each_new_type_is_a_csv_row_with_its_action(tmp_path):
                     "secretsmanager": "secretsmanager-update-key",
                     "logs": "logs-associate-key", "ecr": "ecr-recreate-repository",
                     "lambda": "lambda-set-kms-key"}
+
+
+def test_measured_requests_on_the_key_replace_the_queue_estimate(tmp_path):
+    queue = _resource("queue", "measured", "customer-managed", key=key_arn("q2"))
+    usage = write_usage(tmp_path, f"keys:\n  {key_arn('q2')}:\n"
+                                  "    requests: {symmetric: 50000}\n"
+                                  "    source: cloudtrail\n    window: 30 days\n")
+    plan, planned = _one(make_inventory([queue], [make_key("q2")]), usage)
+    # The key's one resource is priced for all 50,000 measured requests, not its estimate
+    # of 2 x 8,640 = 17,280.
+    assert (planned.requests_now, planned.priced_now) == (17_280, 50_000)
+    assert planned.sources["kms_requests"].startswith("measured: cloudtrail")
+    # $1.00 + (50,000 - 20,000) / 10,000 x $0.03 = 1.09.
+    assert cents(plan.monthly_now) == D("1.09")
