@@ -38,7 +38,10 @@ def test_an_sse_sqs_queue_moves_to_a_new_customer_key():
     # 20,000 free requests, so only the key's $1.00.
     assert (queue.requests_now, queue.requests_after) == (0, 17_280)
     assert (plan.monthly_now, plan.monthly_after) == (0, D("1.00"))
-    assert queue.sources["active_principals"] == "default"
+    assert queue.sources["active_principals"].startswith("default, assumed: a producer and")
+    assert queue.figures == {"active_principals": 2, "data_keys_per_principal": 8_640}
+    assert queue.sources["data_keys_per_principal"] == (
+        "parameter data_key_requests_per_principal_month: default")
     [labour] = queue.one_time
     assert (labour.name, labour.quantity) == ("Labour (sqs-set-kms-key)", D("0.5"))
     assert "SQS.1" in ACTIONS[queue.action].controls
@@ -55,6 +58,8 @@ def test_the_queue_reuse_period_sets_its_requests(tmp_path):
     # $1.00 + (43,200 - 20,000) / 10,000 x $0.03 = 1.00 + 0.0696 = 1.07.
     assert cents(plan.monthly_now) == D("1.07")
     assert planned.sources["active_principals"] == "usage file"
+    assert planned.sources["data_keys_per_principal"] == (
+        "inventory: 2,592,000 s / 600 s data key reuse")
 
 
 def test_an_unencrypted_queue_gets_sse_sqs_when_the_target_is_encrypted():
