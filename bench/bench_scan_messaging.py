@@ -119,10 +119,11 @@ def main() -> None:
                  client_hook=replaying(answers, args.latency_ms / 1000, replayed_calls))
         replayed = time.perf_counter() - started
     total = sum(calls.values())
-    assert not OWN_LISTINGS & LISTINGS
+    # bench_scan.minimum counts the pages of its LISTINGS (which name these services' too).
     pages = sum(n for op, n in calls.items() if op in OWN_LISTINGS)
+    not_in_minimum = sum(n for op, n in calls.items() if op in OWN_LISTINGS - LISTINGS)
     per_resource = sum(1 for r in inventory.resources if r.resource_type in PER_RESOURCE)
-    least = minimum(calls, inventory) + pages + per_resource
+    least = minimum(calls, inventory) + not_in_minimum + per_resource
     scopes = len(REGIONS) * (len(SERVICES) + 2)  # + kms and tags
     ideal = sum(replayed_calls.values()) * args.latency_ms / 1000 / args.workers
     by_type = Counter(r.resource_type for r in inventory.resources)
