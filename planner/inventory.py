@@ -30,6 +30,10 @@ ORGANIZATIONS = "organizations"  # accounts_from: the account list came from AWS
 PARTITION = re.compile(r"^aws(-[a-z]+)*$")
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", None)
 
+# Messaging, secrets and logs (issue 16): one service name and one resource type each.
+SERVICES += ("sqs", "sns", "kinesis", "secretsmanager", "logs", "ecr", "lambda")
+RESOURCE_TYPES += ("queue", "topic", "stream", "secret", "log-group", "repository", "function")
+
 
 @dataclass(slots=True)
 class Resource:

@@ -26,6 +26,15 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "db-cluster-snapshot": (),
     "table": ("active_connections",),
 }
+TYPE_FIELDS |= {
+    "queue": ("active_principals",),
+    "topic": ("active_principals",),
+    "stream": ("active_principals",),
+    "log-group": ("active_principals",),
+    "secret": ("monthly_get_secret_value_requests",),
+    "repository": ("monthly_image_layer_pulls", "monthly_image_layer_pushes"),
+    "function": ("monthly_cold_starts",),
+}
 ALL_FIELDS = frozenset(f for names in TYPE_FIELDS.values() for f in names)
 PARAMETERS = {
     "bucket_key_request_reduction": "fraction",
@@ -34,6 +43,7 @@ PARAMETERS = {
     "labour_rate_usd_per_hour": "money",
     "labour_hours": "hours",
 }
+PARAMETERS["data_key_requests_per_principal_month"] = "count"
 _TOP = {"schema", "defaults", "parameters", "resources", "keys", "measured"}
 _PROVENANCE = {"source", "window"}
 

@@ -86,3 +86,22 @@ def test_demo_workbook_has_the_budget_review_sheets(demo_run):
 def test_demo_leaves_nothing_running(demo_run):
     _, threads_before = demo_run
     assert threading.active_count() <= threads_before
+
+
+def test_demo_has_the_messaging_secrets_and_logs_services(demo_run):
+    folder, _ = demo_run
+    inventory = json.loads((folder / "demo-inventory.json").read_text())
+    states = {(r["service"], r["encryption"]) for r in inventory["resources"]}
+    assert {("sqs", "aws-owned"), ("sqs", "customer-managed"), ("sns", "none"),
+            ("sns", "aws-managed"), ("kinesis", "none"), ("kinesis", "customer-managed"),
+            ("secretsmanager", "aws-managed"), ("secretsmanager", "customer-managed"),
+            ("logs", "aws-owned"), ("logs", "customer-managed"), ("ecr", "aws-owned"),
+            ("ecr", "customer-managed"), ("lambda", "aws-managed"),
+            ("lambda", "customer-managed")} <= states
+    workbook = openpyxl.load_workbook(folder / "demo.xlsx", read_only=True)
+    header, *rows = workbook["Resources"].iter_rows(values_only=True)
+    service = header.index("service")
+    shown = {row[service] for row in rows}
+    assert {"sqs", "sns", "kinesis", "secretsmanager", "logs", "ecr", "lambda"} <= shown
+    remediation = {row[0] for row in workbook["Remediation"].iter_rows(values_only=True)}
+    assert {"sqs-set-kms-key", "ecr-recreate-repository", "lambda-set-kms-key"} <= remediation

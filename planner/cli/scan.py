@@ -17,6 +17,7 @@ from planner.cli.progress import progress_bar
 from planner.errors import InputError
 from planner.inventory import Inventory, save_inventory
 from planner.scan import run_scan
+from planner.scan.registry import choosable, chosen
 from planner.scan.scanner import DEFAULT_WORKERS
 from planner.scan.sessions import read_accounts_file
 
@@ -35,6 +36,15 @@ def parse_regions(text: str | None) -> list[str] | None:
     if not names:
         raise InputError("--regions: give region names separated by commas, or 'all'")
     return list(dict.fromkeys(names))
+
+
+def parse_services(text: str | None) -> list[str] | None:
+    """--services as names, checked against the registry before anything is read or written."""
+    if text is None:
+        return None
+    names = list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    chosen(names)  # InputError (exit 2) with the list of names
+    return names
 
 
 def print_unreadable(inventory: Inventory) -> None:
@@ -90,8 +100,14 @@ def scan(
         int, typer.Option("--workers", min=1, max=256, help="Calls in flight at once.")
     ] = DEFAULT_WORKERS,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    services: Annotated[
+        str | None,
+        typer.Option("--services", help="Services to scan, comma-separated (default: all): "
+                     f"{','.join(choosable())}. KMS keys are always read."),
+    ] = None,
 ) -> None:
     region_list = parse_regions(regions)
+    service_list = parse_services(services)
     account_list = read_accounts_file(accounts) if accounts else None
     try:
         session = boto3.Session(profile_name=profile)
@@ -100,7 +116,7 @@ def scan(
     with progress_bar("Scanning", quiet) as report:
         outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
                            role_name=role_name, endpoint_url=endpoint_url, workers=workers,
-                           progress=report)
+                           progress=report, services=service_list)
     inventory = outcome.inventory
     if outcome.nothing_read:
         # An inventory of nothing would plan as a clean $0 budget: write none (and leave an

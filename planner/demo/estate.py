@@ -10,6 +10,8 @@ This module writes to the emulator, so it lives apart from the read-only scanner
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass
 
 import boto3
@@ -164,6 +166,48 @@ def _dynamodb(s: Seeder, keys: dict[str, str], first: bool) -> None:
                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], **extra)
 
 
+def _messaging(s: Seeder, keys: dict[str, str], first: bool) -> None:
+    """Queues, topics, streams, secrets, log groups, repositories and functions: the free
+    default of each everywhere, and the other states in the first account and region."""
+    app = keys["app"]
+    sqs, secrets, logs = s.client("sqs"), s.client("secretsmanager"), s.client("logs")
+    sqs.create_queue(QueueName="demo-jobs", Attributes={"SqsManagedSseEnabled": "true"})
+    secrets.create_secret(Name="demo/db-password", SecretString="not-a-real-secret")
+    logs.create_log_group(logGroupName="/demo/app")
+    if not first:
+        return
+    arn = s.client("kms").describe_key(KeyId=app)["KeyMetadata"]["Arn"]
+    sqs.create_queue(QueueName="demo-payments", Attributes={"KmsMasterKeyId": app})
+    sns = s.client("sns")
+    sns.create_topic(Name="demo-alerts")
+    sns.create_topic(Name="demo-orders", Attributes={"KmsMasterKeyId": "alias/aws/sns"})
+    kinesis = s.client("kinesis")
+    kinesis.create_stream(StreamName="demo-clicks", ShardCount=1)
+    kinesis.create_stream(StreamName="demo-ledger", ShardCount=1)
+    kinesis.start_stream_encryption(StreamName="demo-ledger", EncryptionType="KMS", KeyId=app)
+    secrets.create_secret(Name="demo/api-token", SecretString="not-a-real-token", KmsKeyId=arn)
+    logs.create_log_group(logGroupName="/demo/audit", kmsKeyId=arn)
+    ecr = s.client("ecr")
+    ecr.create_repository(repositoryName="demo-web")
+    ecr.create_repository(repositoryName="demo-worker", encryptionConfiguration={
+        "encryptionType": "KMS", "kmsKey": arn})
+    role = s.client("iam").create_role(RoleName="demo-function",
+                                       AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    functions = s.client("lambda")
+    for name, key in (("demo-api", None), ("demo-billing", arn)):
+        functions.create_function(
+            FunctionName=name, Runtime="python3.12", Role=role, Handler="index.handler",
+            Code={"ZipFile": _function_code()}, Environment={"Variables": {"STAGE": "demo"}},
+            **({"KMSKeyArn": key} if key else {}))
+
+
+def _function_code() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return None\n")
+    return buffer.getvalue()
+
+
 def seed_demo_estate(endpoint: str) -> list[str]:
     """Create the estate in the emulator at `endpoint`; return the account ids."""
     accounts = [MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT]
@@ -177,4 +221,5 @@ def seed_demo_estate(endpoint: str) -> list[str]:
             _ebs(seeder, keys, first)
             _rds(seeder, keys)
             _dynamodb(seeder, keys, first)
+            _messaging(seeder, keys, first)
     return accounts

@@ -58,4 +58,33 @@ ACTIONS = {a.name: a for a in (
            "DSSE-KMS (dual-layer, kept) with the target key; S3 Bucket Keys do not apply to "
            "DSSE, so every request calls KMS. Re-encrypt existing objects with an S3 Batch "
            "Operations copy.", "none", ("S3.17", "s3-default-encryption-kms")),
+    Action("sqs-set-kms-key", "Set the queue's KMS key (SetQueueAttributes KmsMasterKeyId); "
+           "messages already queued stay readable under the old key until consumed. Producers "
+           "and consumers need kms:GenerateDataKey and kms:Decrypt on the key.", "none",
+           ("SQS.1",)),
+    Action("sqs-enable-sse-sqs", "Turn on SSE-SQS (SetQueueAttributes SqsManagedSseEnabled "
+           "true): the queue's own key, free; new messages are encrypted.", "none", ("SQS.1",)),
+    Action("sns-set-kms-key", "Set the topic's KMS key (SetTopicAttributes KmsMasterKeyId); "
+           "publishers, and AWS services that publish to it, need kms:GenerateDataKey and "
+           "kms:Decrypt in the key policy.", "none", ("sns-encrypted-kms",)),
+    Action("kinesis-start-encryption", "Start server-side encryption with the target key "
+           "(StartStreamEncryption); records already in the stream stay as they are until "
+           "they expire. Producers need kms:GenerateDataKey on the key.", "none",
+           ("Kinesis.1", "kinesis-stream-encrypted")),
+    Action("secretsmanager-update-key", "Point the secret at the target key (UpdateSecret "
+           "KmsKeyId) and write a new version (PutSecretValue or a rotation) so the current "
+           "value is re-encrypted; readers need kms:Decrypt on the key.", "none",
+           ("secretsmanager-using-cmk",)),
+    Action("logs-associate-key", "Associate the target key with the log group "
+           "(AssociateKmsKey); events ingested from then on use it, older events keep their "
+           "encryption. The key policy must allow the CloudWatch Logs service principal.",
+           "none", ("cloudwatch-log-group-encrypted",)),
+    Action("ecr-recreate-repository", "A repository's encryption is fixed at creation: "
+           "create a repository with the target key, copy the images (pull and push, or "
+           "replication), repoint pushes and pulls, delete the old repository.",
+           "pushes and pulls move to the new repository at cut-over",
+           ("ecr-repository-cmk-encryption-enabled",)),
+    Action("lambda-set-kms-key", "Set the function's KMS key for environment variables "
+           "(UpdateFunctionConfiguration KMSKeyArn); the execution role needs kms:Decrypt on "
+           "the key.", "none"),
 )}

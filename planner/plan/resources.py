@@ -10,7 +10,9 @@ from planner.plan import remediation
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
 from planner.plan.strategy import (
+    AWS_MANAGED_ALIAS,
     NEW_KEY_PREFIX,
+    SERVICE_KEY_STATE,
     WHERE_NEEDED,
     aws_managed_key_ref,
     new_key_ref,
@@ -32,6 +34,15 @@ REMEDIATION = {
     "db-cluster-snapshot": "rds-snapshot-copy",
     "table": "dynamodb-update-sse",
     "account-setting": "ebs-enable-default-encryption",
+}
+REMEDIATION |= {
+    "queue": "sqs-set-kms-key",
+    "topic": "sns-set-kms-key",
+    "stream": "kinesis-start-encryption",
+    "secret": "secretsmanager-update-key",
+    "log-group": "logs-associate-key",
+    "repository": "ecr-recreate-repository",
+    "function": "lambda-set-kms-key",
 }
 
 
@@ -62,6 +73,10 @@ class ResourcePlanner:
             return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         if target == "encrypted" and resource.service == "s3":
             return "sse-s3", None
+        if target == "encrypted" and resource.service in SERVICE_KEY_STATE:
+            return SERVICE_KEY_STATE[resource.service], None
+        if resource.service not in AWS_MANAGED_ALIAS:  # no AWS managed key: a new key
+            return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         return "aws-managed", aws_managed_key_ref(resource, self.aliases)
 
     def default_encryption_key(self, resource: Resource) -> tuple[str, str | None]:
@@ -119,6 +134,8 @@ class ResourcePlanner:
         elif action == "s3-set-default-sse-kms" and resource.algorithm == DSSE:
             # Keep dual-layer encryption: moving to single-layer SSE-KMS is not the plan's call.
             action = "s3-set-default-dsse-kms"
+        if action == "sqs-set-kms-key" and state_after == "aws-owned":
+            action = "sqs-enable-sse-sqs"
         return action, state_after, key_after, False
 
     def plan(self, resource: Resource) -> ResourcePlan:

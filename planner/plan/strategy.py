@@ -18,6 +18,11 @@ AWS_MANAGED_PREFIX = "kmsplan:aws-managed"
 WHERE_NEEDED = "where-needed"
 EBS_DEFAULT_KEYS = (WHERE_NEEDED, "customer-managed")
 AWS_MANAGED_ALIAS = {"s3": "aws/s3", "ebs": "aws/ebs", "rds": "aws/rds", "dynamodb": "aws/dynamodb"}
+AWS_MANAGED_ALIAS |= {"sqs": "aws/sqs", "sns": "aws/sns", "kinesis": "aws/kinesis",
+                      "secretsmanager": "aws/secretsmanager", "ecr": "aws/ecr",
+                      "lambda": "aws/lambda"}  # CloudWatch Logs has no AWS managed key
+# Services whose own free encryption (not KMS) meets the target "encrypted": SSE-SQS.
+SERVICE_KEY_STATE = {"sqs": "aws-owned"}
 
 
 def check_target(target: str, where: str = "--target") -> str:

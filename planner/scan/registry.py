@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from planner.scan import dynamodb, ebs, kms, rds, s3, tags
+from planner.errors import InputError
+from planner.scan import (
+    awslambda,
+    dynamodb,
+    ebs,
+    ecr,
+    kinesis,
+    kms,
+    logs,
+    rds,
+    s3,
+    secretsmanager,
+    sns,
+    sqs,
+    tags,
+)
 from planner.scan.common import Scope, Task
 
 
@@ -24,7 +39,18 @@ SERVICES = (
     Service("rds", rds.tasks, None, rds.OPERATIONS),
     Service("dynamodb", dynamodb.tasks, None, dynamodb.OPERATIONS),
     Service("tags", tags.tasks, None, tags.OPERATIONS),  # tags of buckets, tables, keys
+    Service("sqs", sqs.tasks, None, sqs.OPERATIONS),
+    Service("sns", sns.tasks, None, sns.OPERATIONS),
+    Service("kinesis", kinesis.tasks, None, kinesis.OPERATIONS),
+    Service("secretsmanager", secretsmanager.tasks, None, secretsmanager.OPERATIONS),
+    Service("logs", logs.tasks, None, logs.OPERATIONS),
+    Service("ecr", ecr.tasks, None, ecr.OPERATIONS),
+    Service("lambda", awslambda.tasks, None, awslambda.OPERATIONS),
 )
+
+# Always scanned, whatever --services chooses: the key catalogue settles every resource's key,
+# and the tagging listing is one call per account and region.
+ALWAYS = ("kms", "tags")
 
 # Calls made to set a scan up: who am I, which accounts, which regions.
 SETUP_OPERATIONS = {
@@ -45,6 +71,22 @@ IAM_ACTIONS = {
 def iam_action(service: str, operation: str) -> str:
     """The IAM action that allows one API call (docs/iam-policy.json lists them all)."""
     return IAM_ACTIONS.get((service, operation), f"{service}:{operation}")
+
+
+def choosable() -> tuple[str, ...]:
+    """The names `kmsplan scan --services` accepts, in registry order."""
+    return tuple(service.name for service in SERVICES if service.name not in ALWAYS)
+
+
+def chosen(names: Sequence[str] | None) -> tuple[Service, ...]:
+    """The services a scan runs: the chosen ones (default: all) and those it always needs."""
+    if names is None:
+        return SERVICES
+    unknown = [name for name in names if name not in choosable()]
+    if unknown or not names:
+        what = f"unknown service {unknown[0]!r}" if unknown else "name at least one service"
+        raise InputError(f"--services: {what}; choose from {','.join(choosable())}")
+    return tuple(s for s in SERVICES if s.name in ALWAYS or s.name in names)
 
 
 def all_operations() -> dict[str, set[str]]:

@@ -21,7 +21,7 @@ from planner.inventory import ORGANIZATIONS, Inventory, ScanError
 from planner.scan import sessions
 from planner.scan.assemble import assemble
 from planner.scan.common import CALL_ERRORS, Scope, Task, error_code
-from planner.scan.registry import SERVICES
+from planner.scan.registry import chosen
 from planner.scan.runner import Progress, run_tasks
 
 DEFAULT_WORKERS = 16
@@ -64,10 +64,13 @@ def run_scan(
     progress: Progress | None = None,
     client_hook: Callable | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    services: Sequence[str] | None = None,
 ) -> ScanOutcome:
     """Scan the accounts (default: the caller's) in the regions (default: the session's;
     ["all"]: every region enabled for each account). `client_hook` is called with each
-    botocore client the scan makes (to register event handlers: call counting, tests)."""
+    botocore client the scan makes (to register event handlers: call counting, tests).
+    `services`: the names to scan (default: every one; KMS and tags are always read)."""
+    to_scan = chosen(services)
     if workers < 1:
         raise InputError("--workers: must be at least 1")
     wanted = list(regions or [session.region_name or "us-east-1"])
@@ -122,7 +125,7 @@ def run_scan(
             continue
         setup_ok += 1
         in_scope = tuple(target.regions)
-        for service in SERVICES:
+        for service in to_scan:
             if service.account_tasks is not None:
                 tasks += service.account_tasks(
                     Scope(target.account, home, partition, in_scope, target.clients))

@@ -14,6 +14,10 @@ from planner.scan.common import Scope, Step, Task, pages, tag_dict
 SERVICE = "tags"
 OPERATIONS = {"resourcegroupstaggingapi": ("GetResources",)}
 RESOURCE_TYPES = ["s3:bucket", "dynamodb:table", "kms:key"]
+# Queues, topics, streams, log groups, repositories and functions carry no tags in their
+# listings either (Secrets Manager's ListSecrets does, so secrets are not asked for here).
+RESOURCE_TYPES += ["sqs", "sns", "kinesis:stream", "logs:log-group", "ecr:repository",
+                   "lambda:function"]
 
 
 @dataclass(frozen=True)

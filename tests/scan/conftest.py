@@ -112,3 +112,12 @@ def ebs_default_key(key_arn: str):
         client.meta.events.register("before-call", answer)
 
     return hook
+
+
+def assert_listing_refused(scan_estate, service: str, operation: str) -> None:
+    """A refused listing: nothing of the service is in the inventory, and the refusal is one
+    error naming the service, the call and the AWS code (never an empty "nothing here")."""
+    outcome = scan_estate(services=[service], client_hook=refuse(operation))
+    assert outcome.inventory.resources == []
+    assert [(e.service, e.operation, e.code) for e in outcome.inventory.errors] == [
+        (service, operation, "AccessDenied")]

@@ -77,7 +77,9 @@ def test_a_disabled_opt_in_region_is_recorded_per_service(aws_client, scan_estat
     assert [r.resource_type for r in inventory.resources] == ["volume"]
     failed = {(e.region, e.service, e.code) for e in inventory.errors}
     assert failed == {("ap-east-1", service, "OptInRequired")
-                      for service in ("kms", "s3", "ebs", "rds", "dynamodb", "tags")}
+                      for service in ("kms", "s3", "ebs", "rds", "dynamodb", "tags",
+                                      "sqs", "sns", "kinesis", "secretsmanager", "logs", "ecr",
+                                      "lambda")}
     assert not outcome.nothing_read
 
 

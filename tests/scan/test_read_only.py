@@ -41,8 +41,19 @@ def _seed_everything(endpoint, aws_client):
     client_in(endpoint, "111111111111", "s3").create_bucket(Bucket="other-account")
 
 
+def _seed_messaging(aws_client):
+    """One of each messaging, secrets and logs resource, so their per-resource reads run."""
+    aws_client("sqs").create_queue(QueueName="every-queue")
+    aws_client("sns").create_topic(Name="every-topic")
+    aws_client("kinesis").create_stream(StreamName="every-stream", ShardCount=1)
+    aws_client("secretsmanager").create_secret(Name="every-secret", SecretString="x")
+    aws_client("logs").create_log_group(logGroupName="every-group")
+    aws_client("ecr").create_repository(repositoryName="every-repository")
+
+
 def test_a_full_scan_only_reads(fresh_aws, aws_client, scan_estate):
     _seed_everything(fresh_aws, aws_client)
+    _seed_messaging(aws_client)
     log = CallLog()
     hook = combine(log, ebs_default_key(f"arn:aws:kms:{HOME}:123456789012:key/x"))
     outcome = scan_estate(regions=[HOME, "eu-west-1"], org=True, accounts=["111111111111"],
@@ -57,6 +68,8 @@ def test_a_full_scan_only_reads(fresh_aws, aws_client, scan_estate):
     assert {"AssumeRole", "ListAccounts", "GetEbsDefaultKmsKeyId", "GetResources",
             "GetKeyRotationStatus", "ListKeyRotations", "GetMetricData",
             "DescribeDBClusterSnapshots"} <= called
+    assert {"GetQueueAttributes", "GetTopicAttributes", "DescribeStreamSummary", "ListSecrets",
+            "DescribeLogGroups", "DescribeRepositories", "ListFunctions"} <= called
 
 
 def test_every_declared_operation_is_a_read():

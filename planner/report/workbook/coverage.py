@@ -16,6 +16,9 @@ COLUMNS = [
     Column("meets target", 9),
 ]
 SERVICE_LABELS = {"s3": "S3", "ebs": "EBS", "rds": "RDS and Aurora", "dynamodb": "DynamoDB"}
+SERVICE_LABELS |= {"sqs": "SQS", "sns": "SNS", "kinesis": "Kinesis Data Streams",
+                   "secretsmanager": "Secrets Manager", "logs": "CloudWatch Logs", "ecr": "ECR",
+                   "lambda": "Lambda"}
 
 
 def _counts(plan: Plan) -> tuple[Counter, dict]:
