@@ -67,6 +67,14 @@ class Key:
     rotations: int | None = None
     rotation_period_days: int | None = None
     next_rotation: str | None = None  # ISO date (UTC), YYYY-MM-DD
+    # GetKeyLastUsage (customer managed keys): {operation, timestamp, tracking_start,
+    # event_id, error}; error is the AWS error code when it could not be read. Null: not asked.
+    last_usage: dict | None = None
+    grants: int | None = None  # ListGrants: grants in force (null = not read)
+    custom_key_store: str | None = None  # CustomKeyStoreId (CloudHSM or external key store)
+    multi_region_type: str | None = None  # PRIMARY | REPLICA (multi-Region keys)
+    replica_keys: list[str] = field(default_factory=list)  # a primary's replicas (ARNs)
+    primary_key: str | None = None  # a replica's primary (ARN)
 
     @property
     def aws_managed(self) -> bool:
@@ -141,6 +149,7 @@ _TEXT, _MAYBE_TEXT = "text", "text or null"
 _MAYBE_BOOL, _BOOL = "true, false or null", "true or false"
 _MAYBE_COUNT, _MAYBE_SIZE = "a whole number >= 0 or null", "a number >= 0 or null"
 _MAP, _LIST = "an object", "a list of text"
+_MAYBE_MAP = "an object or null"
 # Field types an inventory must have; anything else is bad input, not a crash later.
 FIELD_TYPES = {
     Resource: {"account": _TEXT, "region": _TEXT, "resource_id": _TEXT, "arn": _TEXT,
@@ -151,7 +160,10 @@ FIELD_TYPES = {
           "manager": _TEXT, "state": _TEXT, "spec": _TEXT, "usage": _TEXT, "origin": _TEXT,
           "multi_region": _BOOL, "rotation_enabled": _MAYBE_BOOL, "aliases": _LIST,
           "created": _MAYBE_TEXT, "tags": _MAP, "rotations": _MAYBE_COUNT,
-          "rotation_period_days": _MAYBE_COUNT, "next_rotation": _MAYBE_TEXT},
+          "rotation_period_days": _MAYBE_COUNT, "next_rotation": _MAYBE_TEXT,
+          "last_usage": _MAYBE_MAP, "grants": _MAYBE_COUNT, "custom_key_store": _MAYBE_TEXT,
+          "multi_region_type": _MAYBE_TEXT, "replica_keys": _LIST,
+          "primary_key": _MAYBE_TEXT},
     RegionSettings: {"account": _TEXT, "region": _TEXT,
                      "ebs_encryption_by_default": _MAYBE_BOOL,
                      "ebs_default_key_arn": _MAYBE_TEXT},
@@ -165,7 +177,7 @@ def _fits(value: object, kind: str) -> bool:
         return isinstance(value, str)
     if kind in (_BOOL, _MAYBE_BOOL):
         return isinstance(value, bool)
-    if kind == _MAP:
+    if kind in (_MAP, _MAYBE_MAP):
         return isinstance(value, dict)
     if kind == _LIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
