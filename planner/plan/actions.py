@@ -54,4 +54,9 @@ ACTIONS = {a.name: a for a in (
            "re-created encrypted; nothing to do.", "none"),
     Action("dynamodb-update-sse", "Switch the table's encryption key in place "
            "(UpdateTable SSESpecification).", "none", ("dynamodb-table-encrypted-kms",)),
+    Action("retire-key", "An idle customer managed key (no reference, grant, replica or use "
+           "since the threshold): disable it, watch CloudTrail for DisabledException failures "
+           "for the waiting period, re-enable it if any appear, else schedule its deletion "
+           "with the longest window (30 days).", "none while idle; anything still using it "
+           "fails while it is disabled"),
 )}
