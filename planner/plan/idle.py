@@ -4,9 +4,10 @@ A key is idle only when every source agrees: no scanned resource names it (as it
 EBS default-encryption key, or in any other field of its details, such as a replication
 key), the plan puts nothing on it, no cryptographic use (GetKeyLastUsage) for at least
 `idle_key_days`, no measured requests when a measurement was read, not a multi-Region
-primary with replicas, no grants in force, and not imported material or a custom key store
-(unless `idle_keys_include_special`). Anything that shows use makes it "in use"; anything the
-plan could not read (last use, grants, resources of its account and region the scan missed)
+primary with live replicas (listed by the primary, or scanned replicas naming it), no
+grants in force, and not imported material or a custom key store (unless
+`idle_keys_include_special`). Anything that shows use makes it "in use"; anything the plan
+could not read (last use, grants, resources of its account and region the scan missed)
 makes it "unknown". docs/plan.md explains the rules.
 """
 
@@ -111,8 +112,8 @@ def _measured(arn: str, usage: Usage) -> tuple[str, str] | None:
     return None
 
 
-def judge(key: Key, plan: KeyPlan, named_by: list[str], unread: int, usage: Usage,
-          as_of: dt.datetime) -> KeyVerdict:
+def judge(key: Key, plan: KeyPlan, named_by: list[str], unread: int, replicas: set[str],
+          usage: Usage, as_of: dt.datetime) -> KeyVerdict:
     verdict = KeyVerdict(plan, IDLE)
     days = usage.parameter("idle_key_days")
     findings: list[tuple[str, str]] = []
@@ -135,8 +136,8 @@ def judge(key: Key, plan: KeyPlan, named_by: list[str], unread: int, usage: Usag
         findings.append((IN_USE, f"{key.grants} grant(s) in force: a service may still use it"))
     else:
         findings.append((IDLE, "no grants"))
-    if key.multi_region_type == "PRIMARY" and key.replica_keys:
-        findings.append((IN_USE, f"multi-Region primary with {len(key.replica_keys)} "
+    if replicas:
+        findings.append((IN_USE, f"multi-Region primary with {len(replicas)} "
                          "replica(s) sharing its key material"))
     special = _special(key)
     if special and not usage.parameter("idle_keys_include_special"):
@@ -159,6 +160,20 @@ def _special(key: Key) -> str:
     return ""
 
 
+def live_replicas(inventory: Inventory) -> dict[str, set[str]]:
+    """Primary key ARN -> its replicas not on their way out: those a primary lists
+    (MultiRegionConfiguration.ReplicaKeys) and scanned keys that name it as their primary."""
+    states = {k.arn: k.state for k in inventory.keys}
+    found: dict[str, set[str]] = {}
+    for k in inventory.keys:
+        if k.multi_region_type == "PRIMARY":
+            found.setdefault(k.arn, set()).update(k.replica_keys)
+        if k.primary_key and k.primary_key != k.arn:
+            found.setdefault(k.primary_key, set()).add(k.arn)
+    return {arn: {r for r in replicas if states.get(r) not in NOT_JUDGED_STATES}
+            for arn, replicas in found.items()}
+
+
 def judge_keys(inventory: Inventory, keys: list[KeyPlan], actions: list[ResourcePlan],
                usage: Usage, as_of: dt.datetime) -> list[KeyVerdict]:
     """A verdict for every existing, billed-or-disabled customer managed key."""
@@ -167,5 +182,6 @@ def judge_keys(inventory: Inventory, keys: list[KeyPlan], actions: list[Resource
               and k.ref in scanned and k.state not in NOT_JUDGED_STATES]
     named = references(actions, {k.ref for k in judged})
     spots = blind_spots(inventory)
+    replicas = live_replicas(inventory)
     return [judge(scanned[k.ref], k, named.get(k.ref, []), spots.get((k.account, k.region), 0),
-                  usage, as_of) for k in judged]
+                  replicas.get(k.ref, set()), usage, as_of) for k in judged]

@@ -223,3 +223,18 @@ def test_no_bucket_keys_means_the_lever_is_an_option():
                     bucket_keys=False)
     bucket_keys = plan.savings.levers[1]
     assert (bucket_keys.monthly, bucket_keys.counted) == (Decimal("0.3267"), False)
+
+
+def test_a_primary_named_by_a_scanned_replica_is_in_use_even_if_it_lists_none():
+    # The emulator reports a primary without its replicas; a scanned replica naming it as
+    # primary is enough. A replica pending deletion is not live.
+    primary = idle_key("mrk-1", multi_region=True, multi_region_type="PRIMARY")
+    replica = idle_key("mrk-1", region="eu-west-1", multi_region=True,
+                       multi_region_type="REPLICA", primary_key=primary.arn)
+    replica.arn = replica.arn.replace("us-east-1", "eu-west-1")
+    found = plan_for(make_inventory([], [primary, replica])).savings.verdicts
+    assert {(v.key.region, v.verdict) for v in found} == {("us-east-1", IN_USE),
+                                                          ("eu-west-1", IDLE)}
+    replica.state = "PendingReplicaDeletion"
+    found = plan_for(make_inventory([], [primary, replica])).savings.verdicts
+    assert [(v.key.region, v.verdict) for v in found] == [("us-east-1", IDLE)]
