@@ -7,7 +7,8 @@ Idle keys (planner/plan/idle.py) are retired only with --retire-idle-keys: then 
 `idle_key_watch_days`, schedule deletion with the longest waiting window), it is billed
 during the watch as a one-time cost, and it leaves "after". Without the switch the saving is
 shown as an option and nothing in "after" changes. Money comes from the forecast's own key
-pricing: a key's 3-year saving is its forecast cost (rotations stepping up) less its watch.
+pricing: a key's 3-year saving is its forecast cost (rotations stepping up) less the
+one-time cost of retiring it (the watch, and labour when `labour_hours` prices it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from planner.plan.forecast import forecast
 from planner.plan.idle import IDLE, UNKNOWN, KeyVerdict, judge_keys
 from planner.plan.keys import scan_time
 from planner.plan.model import ZERO, KeyPlan, Plan, ResourcePlan
+from planner.plan.remediation import labour_lines
 from planner.plan.requests import monthly_requests, traffic
 from planner.plan.strategy import NEW_KEY_PREFIX
 from planner.usage import Usage
@@ -67,11 +69,11 @@ def _three_year(plan: Plan, key: KeyPlan, months: int) -> Decimal:
     return sum((row.keys_after for row in rows), ZERO)
 
 
-def _watch_lines(plan: Plan, key: KeyPlan, usage: Usage) -> list:
-    """Key-months billed while the disabled key is watched (a disabled key is billed; one
-    pending deletion is not)."""
+def _retire_lines(plan: Plan, key: KeyPlan, usage: Usage) -> list:
+    """One-time cost of retiring: key-months billed while the disabled key is watched (a
+    disabled key is billed; one pending deletion is not), and labour when priced."""
     return key_cost_lines(plan.book, keys=watch_months(usage), rotations=key.rotations_now,
-                          region=key.region)
+                          region=key.region) + labour_lines(usage, RETIRE)
 
 
 def _retire_action(key: KeyPlan, lines: list, verdict: KeyVerdict) -> ResourcePlan:
@@ -95,7 +97,7 @@ def _idle_lever(plan: Plan, savings: Savings, usage: Usage) -> Lever:
         if v.verdict in (IDLE, UNKNOWN):
             v.monthly = total(v.key.lines_now)
             v.three_year = _three_year(plan, v.key, months) - total(
-                _watch_lines(plan, v.key, usage))
+                _retire_lines(plan, v.key, usage))
     idle = savings.with_verdict(IDLE)
     evidence = (f"{len(idle)} key(s) with no reference, grant, replica or measured request "
                 f"and no cryptographic use for {savings.idle_days} days or more")
@@ -163,7 +165,7 @@ def plan_savings(plan: Plan, usage: Usage) -> Savings:
                       _consolidation_lever(plan)]
     if savings.retire:
         for v in savings.with_verdict(IDLE):
-            plan.region_actions.append(_retire_action(v.key, _watch_lines(plan, v.key, usage),
+            plan.region_actions.append(_retire_action(v.key, _retire_lines(plan, v.key, usage),
                                                       v))
             v.key.lines_after = []
             v.retired = True

@@ -238,3 +238,15 @@ def test_a_primary_named_by_a_scanned_replica_is_in_use_even_if_it_lists_none():
     replica.state = "PendingReplicaDeletion"
     found = plan_for(make_inventory([], [primary, replica])).savings.verdicts
     assert [(v.key.region, v.verdict) for v in found] == [("us-east-1", IDLE)]
+
+
+def test_priced_labour_is_part_of_retiring_and_of_the_saving(tmp_path):
+    usage = write_usage(tmp_path, 'parameters: {labour_rate_usd_per_hour: "100", '
+                        'labour_hours: {retire-key: "0.25"}}\n')
+    inventory = make_inventory([], [idle_key("quiet")])
+    keep, retire = plan_for(inventory, usage), plan_for(inventory, usage, retire_idle_keys=True)
+    # One-time: the 1-month watch $1.00 + 0.25 h x $100 = $26.00. Saving over 3 years:
+    # 36 x $1.00 - 26.00 = 10.00, exactly keep's 3 years less retire's.
+    assert retire.one_time == Decimal("26.00")
+    assert keep.savings.levers[0].three_year == Decimal("10.00")
+    assert keep.year_total(3) - retire.year_total(3) == Decimal("10.00")
