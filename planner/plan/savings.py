@@ -62,11 +62,19 @@ def watch_months(usage: Usage) -> int:
     return math.ceil(usage.parameter("idle_key_watch_days") / DAYS_PER_MONTH)
 
 
-def _three_year(plan: Plan, key: KeyPlan, months: int) -> Decimal:
-    """The key's forecast cost over the plan's months (its rotations stepping up)."""
+def _three_year(plan: Plan, key: KeyPlan, months: int, cache: dict | None = None) -> Decimal:
+    """The key's forecast cost over the plan's months (its rotations stepping up). Keys that
+    price alike share one forecast (`cache`): an estate has thousands of keys, few shapes."""
+    shape = (key.region, key.state, key.rotation, key.rotations_now, key.next_rotation,
+             key.rotation_period_days, bool(key.lines_now), months)
+    if cache is not None and shape in cache:
+        return cache[shape]
     alone = replace(key, lines_after=list(key.lines_now))
     rows = forecast(plan.book, [alone], ZERO, ZERO, ZERO, scan_time(plan.inventory), months)
-    return sum((row.keys_after for row in rows), ZERO)
+    cost = sum((row.keys_after for row in rows), ZERO)
+    if cache is not None:
+        cache[shape] = cost
+    return cost
 
 
 def _retire_lines(plan: Plan, key: KeyPlan, usage: Usage) -> list:
@@ -92,11 +100,11 @@ def three_years(plan: Plan) -> int:
 
 
 def _idle_lever(plan: Plan, savings: Savings, usage: Usage) -> Lever:
-    months = three_years(plan)
+    months, cache = three_years(plan), {}
     for v in savings.verdicts:
         if v.verdict in (IDLE, UNKNOWN):
             v.monthly = total(v.key.lines_now)
-            v.three_year = _three_year(plan, v.key, months) - total(
+            v.three_year = _three_year(plan, v.key, months, cache) - total(
                 _retire_lines(plan, v.key, usage))
     idle = savings.with_verdict(IDLE)
     evidence = (f"{len(idle)} key(s) with no reference, grant, replica or measured request "
