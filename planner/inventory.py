@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 
 from planner.errors import InputError
@@ -206,6 +207,26 @@ def _texts(data: dict, name: str, label: str) -> list[str]:
     return list(value)
 
 
+LAST_USAGE_TIMES = ("timestamp", "tracking_start")
+
+
+def _check_last_usage(value: dict | None, where: str) -> None:
+    """GetKeyLastUsage as the scan wrote it: texts or null, and ISO dates that parse (an
+    unreadable date must not pass for "never used": the plan could call the key idle)."""
+    if value is None:
+        return
+    for name in ("operation", "event_id", "error", *LAST_USAGE_TIMES):
+        if not _fits(value.get(name), _MAYBE_TEXT):
+            raise InputError(f"{where}.{name}: must be {_MAYBE_TEXT}, got {value.get(name)!r}")
+    for name in LAST_USAGE_TIMES:
+        if value.get(name) is not None:
+            try:
+                datetime.fromisoformat(value[name].replace("Z", "+00:00"))
+            except ValueError:
+                raise InputError(f"{where}.{name}: {value[name]!r} is not an ISO date-time"
+                                 ) from None
+
+
 def _check_choice(value: object, allowed: tuple, where: str) -> None:
     if value not in allowed:
         raise InputError(f"{where}: {value!r} is not one of {', '.join(map(str, allowed))}")
@@ -232,6 +253,8 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         resources.append(resource)
     keys = [_check_types(_build(Key, raw, f"{label}: keys[{i}]"), f"{label}: keys[{i}]")
             for i, raw in enumerate(_records(data, "keys", label))]
+    for i, key in enumerate(keys):
+        _check_last_usage(key.last_usage, f"{label}: keys[{i}].last_usage")
     settings = [
         _check_types(_build(RegionSettings, raw, f"{label}: settings[{i}]"),
                      f"{label}: settings[{i}]")

@@ -5,9 +5,13 @@ implements ListGrants but not GetKeyLastUsage."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from botocore.stub import Stubber
 
+from planner.errors import InputError
+from planner.inventory import SCHEMA, inventory_from_dict
 from planner.scan import kms as kms_scan
 from tests.scan.conftest import HOME, StubClients, raw_client, stub_scope
 
@@ -111,3 +115,20 @@ def test_a_multi_region_primary_names_its_replicas_and_the_key_store_is_kept():
     assert (key.multi_region_type, key.replica_keys, key.primary_key) == (
         "PRIMARY", [replica], None)
     assert key.custom_key_store == "cks-1234567890abcdef0"
+
+
+@pytest.mark.parametrize(("last_usage", "message"), [
+    ({"timestamp": "last tuesday"}, "keys[0].last_usage.timestamp: 'last tuesday' is not an "
+     "ISO date-time"),
+    ({"tracking_start": 20260401}, "keys[0].last_usage.tracking_start: must be text or null"),
+    ({"error": ["AccessDenied"]}, "keys[0].last_usage.error: must be text or null"),
+    ("Decrypt", "keys[0].last_usage: must be an object or null"),
+])
+def test_a_malformed_last_usage_in_an_inventory_is_bad_input(last_usage, message):
+    key = {"account": ACCOUNT, "region": HOME, "key_id": KEY_ID, "arn": KEY_ARN,
+           "manager": "CUSTOMER", "state": "Enabled", "spec": "SYMMETRIC_DEFAULT",
+           "usage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "last_usage": last_usage}
+    with pytest.raises(InputError, match=re.escape(message)):
+        inventory_from_dict({"schema": SCHEMA, "scanned_at": "2026-11-28T00:00:00+00:00",
+                             "tool_version": "0", "accounts": [ACCOUNT], "regions": [HOME],
+                             "resources": [], "keys": [key]}, "inv.json")
