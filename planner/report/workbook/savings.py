@@ -11,6 +11,7 @@ from planner.report.workbook.tables import Context, number, write_value
 
 LAST_COL = 11  # the Summary's print width (column L)
 KEYS_LISTED = 20
+LINE_HEIGHT, WHY_LINE, MAX_LINES = 15, 80, 5  # points, characters across G:L, lines shown
 
 
 def write_savings(ctx: Context, plan: Plan, sheet, top: int) -> int:
@@ -63,8 +64,11 @@ def _keys(ctx: Context, plan: Plan, sheet, top: int) -> int:
                            s.ok if v.verdict == IDLE else s.warning)
         write_value(sheet, row, 4, v.key.account, s.text, s)
         write_value(sheet, row, 5, v.key.region, s.text, s)
+        why = "; ".join(v.reasons or v.evidence)
         sheet.merge_range(row, 6, row, LAST_COL, "", s.wrap)
-        write_value(sheet, row, 6, "; ".join(v.reasons or v.evidence), s.wrap, s)
+        write_value(sheet, row, 6, why, s.wrap, s)
+        # A merged cell does not grow with its text: one line a WHY_LINE characters.
+        sheet.set_row(row, LINE_HEIGHT * min(MAX_LINES, 1 + len(why) // WHY_LINE))
     end = head + min(len(listed), KEYS_LISTED) + 1
     if len(listed) > KEYS_LISTED:
         sheet.write_string(end, 0, f"... and {len(listed) - KEYS_LISTED} more (the JSON "
