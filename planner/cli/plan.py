@@ -58,7 +58,7 @@ def print_summary(document: dict) -> None:
         table.add_row(label, usd(Decimal(document[key])))
     table.add_row("New keys", str(document["new_keys"]))
     table.add_row("Free tier applied (requests)", f"{document['free_tier_requests_applied']:,}")
-    idle = document["savings"]
+    idle = document["savings"] or {"counted": False, "idle_keys": 0, "monthly_usd": "0"}
     table.add_row(f"Idle keys ({'retired in after' if idle['counted'] else 'kept: an option'})",
                   f"{idle['idle_keys']}: {usd(Decimal(idle['monthly_usd']))} a month")
     for action, count in document["actions"].items():

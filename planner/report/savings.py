@@ -14,8 +14,10 @@ def _money(amount: Decimal) -> str:
     return f"{round_cents(amount):.2f}"
 
 
-def savings_document(plan: Plan) -> dict:
+def savings_document(plan: Plan) -> dict | None:
     savings = plan.savings
+    if savings is None:  # a plan not made by build_plan
+        return None
     idle = savings.with_verdict(IDLE)
     return {
         "idle_keys": len(idle),

@@ -82,12 +82,13 @@ def test_empty_before_tracking_start_keeps_the_tracking_start():
         None, "2026-04-01T00:00:00+00:00", "2026-03-02T09:00:00+00:00")
 
 
-def test_access_denied_leaves_last_use_unknown_with_the_code():
-    key, errors = _scan(None, refuse_last_usage="AccessDeniedException")
+@pytest.mark.parametrize("code", ["AccessDeniedException", "UnsupportedOperationException"])
+def test_denied_or_unsupported_leaves_last_use_unknown_with_the_code(code):
+    key, errors = _scan(None, refuse_last_usage=code)
     assert key.last_usage == {"operation": None, "timestamp": None, "tracking_start": None,
-                              "error": "AccessDeniedException"}
+                              "error": code}
     [error] = errors
-    assert (error.operation, error.code) == ("GetKeyLastUsage", "AccessDeniedException")
+    assert (error.operation, error.code) == ("GetKeyLastUsage", code)
     assert key.grants == 0  # the other calls still ran
 
 

@@ -17,6 +17,8 @@ LINE_HEIGHT, WHY_LINE, MAX_LINES = 15, 80, 5  # points, characters across G:L, l
 def write_savings(ctx: Context, plan: Plan, sheet, top: int) -> int:
     """Write the section from row `top`; extend the print area over it; return the next row."""
     s, savings = ctx.styles, plan.savings
+    if savings is None:  # a plan not made by build_plan
+        return top
     sheet.merge_range(top, 0, top, LAST_COL, "Savings", s.header)
     retire = ("counted in 'after' (--retire-idle-keys)" if savings.retire else
               "shown as an option, not counted in 'after' (--retire-idle-keys counts it)")
