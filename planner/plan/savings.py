@@ -13,7 +13,6 @@ one-time cost of retiring it (the watch, and labour when `labour_hours` prices i
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -132,8 +131,8 @@ def _bucket_lever(plan: Plan, usage: Usage) -> Lever:
             monthly += total(request_cost_lines(plan.book, {"symmetric": fewer},
                                                 region=p.resource.region))
     evidence = (f"{buckets} remediated bucket(s) with a bucket key: {saved:,} fewer KMS "
-                f"requests a month (bucket_key_request_reduction {reduction}), priced before "
-                "the free tier")
+                f"requests a month by the usage figures (bucket_key_request_reduction "
+                f"{reduction}), priced before the free tier")
     return Lever("bucket keys", monthly, monthly * three_years(plan),
                  plan.settings.bucket_keys, evidence)
 
@@ -164,8 +163,8 @@ def _consolidation_lever(plan: Plan) -> Lever:
 def plan_savings(plan: Plan, usage: Usage) -> Savings:
     """Verdicts and levers; with --retire-idle-keys, idle keys leave "after" and get a
     retire-key action. Runs before the forecast, which then sees the retired keys gone."""
-    as_of = scan_time(plan.inventory) if plan.inventory.scanned_at else dt.datetime.now(dt.UTC)
-    verdicts = judge_keys(plan.inventory, plan.keys, plan.all_actions, usage, as_of)
+    verdicts = judge_keys(plan.inventory, plan.keys, plan.all_actions, usage,
+                          scan_time(plan.inventory))
     savings = Savings(verdicts, retire=plan.settings.retire_idle_keys,
                       idle_days=usage.parameter("idle_key_days"),
                       watch_days=usage.parameter("idle_key_watch_days"))
