@@ -27,6 +27,9 @@ NOT_JUDGED_STATES = ("PendingDeletion", "PendingReplicaDeletion")  # already on 
 CUSTOM_STORE_ORIGINS = ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE")
 KMS_SERVICES = ("kms", "tags")  # their failures do not hide resources that use a key
 EXAMPLES = 3
+# Resources that may use any key of their region: unreadable, or encrypted under a key the
+# scan could not name ("kms-key-unknown", the rung issue 11 adds).
+KEY_NOT_NAMED = ("unknown", "kms-key-unknown")
 
 
 @dataclass(slots=True)
@@ -67,7 +70,7 @@ def blind_spots(inventory: Inventory) -> dict[tuple[str, str], int]:
     and calls that failed there: any of them may hide a resource that uses a key."""
     spots: dict[tuple[str, str], int] = {}
     for r in inventory.resources:
-        if r.encryption == "unknown" and not r.kms_key_arn:
+        if r.encryption in KEY_NOT_NAMED and not r.kms_key_arn:
             spots[(r.account, r.region)] = spots.get((r.account, r.region), 0) + 1
     for e in inventory.errors:
         if e.service not in KMS_SERVICES:

@@ -9,7 +9,7 @@ import pytest
 
 from planner.errors import InputError
 from planner.inventory import RegionSettings
-from planner.plan.idle import IDLE, IN_USE, UNKNOWN
+from planner.plan.idle import IDLE, IN_USE, UNKNOWN, blind_spots
 from tests.factories import make_inventory, make_key, make_resource
 from tests.plan.helpers import plan_for, write_usage
 
@@ -250,3 +250,11 @@ def test_priced_labour_is_part_of_retiring_and_of_the_saving(tmp_path):
     assert retire.one_time == Decimal("26.00")
     assert keep.savings.levers[0].three_year == Decimal("10.00")
     assert keep.year_total(3) - retire.year_total(3) == Decimal("10.00")
+
+
+def test_a_resource_encrypted_under_an_unnamed_key_leaves_the_keys_of_its_region_unknown():
+    hidden = make_resource("volume", "vol-raw", "unknown", size_gb=1)
+    hidden.encryption = "kms-key-unknown"  # encrypted, under a key the scan could not name
+    hidden.details = {"kms_key_raw": "not-a-key-reference"}
+    spots = blind_spots(make_inventory([hidden], [idle_key("k")]))
+    assert spots == {("111111111111", "us-east-1"): 1}
