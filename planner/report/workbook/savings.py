@@ -27,7 +27,8 @@ def write_savings(ctx: Context, plan: Plan, sheet, top: int) -> int:
                       f"grants or replicas, no measured requests and no cryptographic use for "
                       f"{savings.idle_days} days; retire it by disabling it, watching "
                       f"CloudTrail for DisabledException for {savings.watch_days} days, then "
-                      "scheduling deletion with the longest window (docs/plan.md).", s.note)
+                      "scheduling deletion with the longest window (docs/plan.md). These "
+                      "figures are the plan's values, not formulas.", s.note)
     sheet.set_row(top + 1, 30)
     head = top + 2
     sheet.write_row(head, 0, ["Lever", "monthly", "3 years", "in 'after'"], s.header)
