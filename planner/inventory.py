@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 
 from planner.errors import InputError
@@ -77,6 +78,14 @@ class Key:
     rotations: int | None = None
     rotation_period_days: int | None = None
     next_rotation: str | None = None  # ISO date (UTC), YYYY-MM-DD
+    # GetKeyLastUsage (customer managed keys): {operation, timestamp, tracking_start,
+    # event_id, error}; error is the AWS error code when it could not be read. Null: not asked.
+    last_usage: dict | None = None
+    grants: int | None = None  # ListGrants: grants in force (null = not read)
+    custom_key_store: str | None = None  # CustomKeyStoreId (CloudHSM or external key store)
+    multi_region_type: str | None = None  # PRIMARY | REPLICA (multi-Region keys)
+    replica_keys: list[str] = field(default_factory=list)  # a primary's replicas (ARNs)
+    primary_key: str | None = None  # a replica's primary (ARN)
 
     @property
     def aws_managed(self) -> bool:
@@ -159,6 +168,7 @@ _TEXT, _MAYBE_TEXT = "text", "text or null"
 _MAYBE_BOOL, _BOOL = "true, false or null", "true or false"
 _MAYBE_COUNT, _MAYBE_SIZE = "a whole number >= 0 or null", "a number >= 0 or null"
 _MAP, _LIST = "an object", "a list of text"
+_MAYBE_MAP = "an object or null"
 # Field types an inventory must have; anything else is bad input, not a crash later.
 FIELD_TYPES = {
     Resource: {"account": _TEXT, "region": _TEXT, "resource_id": _TEXT, "arn": _TEXT,
@@ -169,7 +179,10 @@ FIELD_TYPES = {
           "manager": _TEXT, "state": _TEXT, "spec": _TEXT, "usage": _TEXT, "origin": _TEXT,
           "multi_region": _BOOL, "rotation_enabled": _MAYBE_BOOL, "aliases": _LIST,
           "created": _MAYBE_TEXT, "tags": _MAP, "rotations": _MAYBE_COUNT,
-          "rotation_period_days": _MAYBE_COUNT, "next_rotation": _MAYBE_TEXT},
+          "rotation_period_days": _MAYBE_COUNT, "next_rotation": _MAYBE_TEXT,
+          "last_usage": _MAYBE_MAP, "grants": _MAYBE_COUNT, "custom_key_store": _MAYBE_TEXT,
+          "multi_region_type": _MAYBE_TEXT, "replica_keys": _LIST,
+          "primary_key": _MAYBE_TEXT},
     RegionSettings: {"account": _TEXT, "region": _TEXT,
                      "ebs_encryption_by_default": _MAYBE_BOOL,
                      "ebs_default_key_arn": _MAYBE_TEXT},
@@ -183,7 +196,7 @@ def _fits(value: object, kind: str) -> bool:
         return isinstance(value, str)
     if kind in (_BOOL, _MAYBE_BOOL):
         return isinstance(value, bool)
-    if kind == _MAP:
+    if kind in (_MAP, _MAYBE_MAP):
         return isinstance(value, dict)
     if kind == _LIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
@@ -212,6 +225,26 @@ def _texts(data: dict, name: str, label: str) -> list[str]:
     return list(value)
 
 
+LAST_USAGE_TIMES = ("timestamp", "tracking_start")
+
+
+def _check_last_usage(value: dict | None, where: str) -> None:
+    """GetKeyLastUsage as the scan wrote it: texts or null, and ISO dates that parse (an
+    unreadable date must not pass for "never used": the plan could call the key idle)."""
+    if value is None:
+        return
+    for name in ("operation", "event_id", "error", *LAST_USAGE_TIMES):
+        if not _fits(value.get(name), _MAYBE_TEXT):
+            raise InputError(f"{where}.{name}: must be {_MAYBE_TEXT}, got {value.get(name)!r}")
+    for name in LAST_USAGE_TIMES:
+        if value.get(name) is not None:
+            try:
+                datetime.fromisoformat(value[name].replace("Z", "+00:00"))
+            except ValueError:
+                raise InputError(f"{where}.{name}: {value[name]!r} is not an ISO date-time"
+                                 ) from None
+
+
 def _check_choice(value: object, allowed: tuple, where: str) -> None:
     if value not in allowed:
         raise InputError(f"{where}: {value!r} is not one of {', '.join(map(str, allowed))}")
@@ -238,6 +271,8 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         resources.append(resource)
     keys = [_check_types(_build(Key, raw, f"{label}: keys[{i}]"), f"{label}: keys[{i}]")
             for i, raw in enumerate(_records(data, "keys", label))]
+    for i, key in enumerate(keys):
+        _check_last_usage(key.last_usage, f"{label}: keys[{i}].last_usage")
     settings = [
         _check_types(_build(RegionSettings, raw, f"{label}: settings[{i}]"),
                      f"{label}: settings[{i}]")

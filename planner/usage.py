@@ -42,6 +42,9 @@ PARAMETERS = {
     "snapshot_copy_retention_days": "count",
     "labour_rate_usd_per_hour": "money",
     "labour_hours": "hours",
+    "idle_key_days": "count",
+    "idle_key_watch_days": "count",
+    "idle_keys_include_special": "switch",
 }
 PARAMETERS["data_key_requests_per_principal_month"] = "count"
 _TOP = {"schema", "defaults", "parameters", "resources", "keys", "measured"}
@@ -142,6 +145,10 @@ def _parameter(name: str, value: object, where: str):
         raise InputError(f"{where}: unknown parameter")
     if kind == "count":
         return _count(value, where)
+    if kind == "switch":
+        if not isinstance(value, bool):
+            raise InputError(f"{where}: must be true or false, got {value!r}")
+        return value
     if kind == "hours":
         return {str(k): _decimal(v, f"{where}.{k}") for k, v in _mapping(value, where).items()}
     number = _decimal(value, where)

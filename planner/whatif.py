@@ -27,7 +27,7 @@ from planner.usage import ALL_FIELDS, Usage, scaled, with_overrides
 from planner.yamlfile import read_yaml
 from pricing import PriceBook
 
-SWITCHES = {"rotation", "bucket_keys", "reencrypt_objects"}
+SWITCHES = {"rotation", "bucket_keys", "reencrypt_objects", "retire_idle_keys"}
 CHOICES = {"target", "key_strategy", "billing_scope"}
 FIELDS = {"name", "services", "usage", "multipliers", "prices"} | SWITCHES | CHOICES
 ON_OFF = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False}
@@ -90,7 +90,8 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
 
 VARY_NAMES = {"target": "target", "key-strategy": "key_strategy",
               "billing-scope": "billing_scope", "rotation": "rotation",
-              "bucket-keys": "bucket_keys", "reencrypt-objects": "reencrypt_objects"}
+              "bucket-keys": "bucket_keys", "reencrypt-objects": "reencrypt_objects",
+              "retire-idle-keys": "retire_idle_keys"}
 
 
 def vary_scenarios(spec: str) -> list[Scenario]:

@@ -42,9 +42,11 @@ def test_demo_scans_every_state_of_every_service(demo_run):
     assert ("eu-west-1", True) in defaults and ("us-east-1", False) in defaults
     assert any(r["tags"].get("note") == FORMULA_TAG for r in inventory["resources"])
     # What the scan could not read comes from the emulator's known gaps only: it does not
-    # implement GetEbsDefaultKmsKeyId, records no key on snapshots of encrypted volumes, and
+    # implement GetEbsDefaultKmsKeyId or GetKeyLastUsage (every customer managed key's last
+    # use is unknown), records no key on snapshots of encrypted volumes, and
     # names RDS keys with a placeholder. The last two are "kms-key-unknown", never "none".
-    assert {e["operation"] for e in inventory["errors"]} == {"GetEbsDefaultKmsKeyId"}
+    assert {e["operation"] for e in inventory["errors"]} == {"GetEbsDefaultKmsKeyId",
+                                                              "GetKeyLastUsage"}
     assert not [r for r in inventory["resources"] if r["encryption"] == "unknown"]
     assert all(r["kms_key_arn"] is None and "kms_key_raw" in r["details"]
                for r in inventory["resources"] if r["encryption"] == "kms-key-unknown")
@@ -73,6 +75,30 @@ def test_demo_summary_flags_the_key_pending_deletion(demo_run):
     assert summary["monthly_after_usd"] != summary["monthly_now_usd"]
     assert float(summary["one_time_usd"]) > 0
     assert summary["new_keys"] >= 6  # one per account and region at least
+
+
+def test_demo_keys_nothing_uses_are_candidates_the_plan_cannot_confirm(demo_run):
+    folder, _ = demo_run
+    savings = json.loads((folder / "demo-summary.json").read_text())["savings"]
+    home = {k["label"]: k for k in savings["keys"]
+            if (k["account"], k["region"]) == ("123456789012", "us-east-1")}
+    # Quiet keys: not idle by guesswork; the emulator cannot say when they were last used.
+    for quiet in ("alias/demo-old-batch", "alias/demo-parked"):
+        assert home[quiet]["verdict"] == "unknown"
+        assert ("last use unknown: GetKeyLastUsage failed with NotImplementedByEmulator"
+                in home[quiet]["reasons"])
+        assert home[quiet]["monthly_usd"] == "1.00"  # a disabled key is billed too
+    # Look-alikes in use without any resource naming them.
+    assert home["alias/demo-granted"]["reasons"] == [
+        "1 grant(s) in force: a service may still use it"]
+    assert home["alias/demo-global"]["reasons"] == [
+        "multi-Region primary with 1 replica(s) sharing its key material"]
+    assert (savings["idle_keys"], savings["monthly_usd"], savings["counted"]) == (0, "0.00",
+                                                                                 False)
+    assert savings["unknown_keys"] >= 3
+    rows = [r[0] for r in openpyxl.load_workbook(folder / "demo.xlsx")["Summary"].iter_rows(
+        values_only=True)]
+    assert "Savings" in rows and "alias/demo-old-batch" in rows
 
 
 def test_demo_workbook_has_the_budget_review_sheets(demo_run):

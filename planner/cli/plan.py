@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -59,6 +60,9 @@ def print_summary(document: dict) -> None:
         table.add_row(label, usd(Decimal(document[key])))
     table.add_row("New keys", str(document["new_keys"]))
     table.add_row("Free tier applied (requests)", f"{document['free_tier_requests_applied']:,}")
+    idle = document["savings"] or {"counted": False, "idle_keys": 0, "monthly_usd": "0"}
+    table.add_row(f"Idle keys ({'retired in after' if idle['counted'] else 'kept: an option'})",
+                  f"{idle['idle_keys']}: {usd(Decimal(idle['monthly_usd']))} a month")
     for action, count in document["actions"].items():
         table.add_row(f"Action: {action}", f"{count:,}")
     out.print(table)
@@ -89,6 +93,10 @@ def plan(
         help="Where the free tier applies: account, organization, or auto (organization "
              "when the scan listed its accounts from AWS Organizations, else account).")
     ] = "auto",
+    retire_idle_keys: Annotated[bool, typer.Option(
+        "--retire-idle-keys/--keep-idle-keys",
+        help="Count retiring idle keys in 'after' (default: shown as an option only).")]
+    = False,
     out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
     json_path: Annotated[Path | None, typer.Option("--json", help="JSON summary to write.")]
     = None,
@@ -96,6 +104,7 @@ def plan(
 ) -> None:
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
                              reencrypt_objects, billing_scope)
+    settings = replace(settings, retire_idle_keys=retire_idle_keys)
     if out_path == DEFAULT_OUT:
         DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
     check_writable(out_path, json_path)

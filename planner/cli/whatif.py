@@ -29,7 +29,7 @@ def whatif(
     scenarios: Annotated[Path | None, typer.Option(help="Scenarios file (YAML).")] = None,
     vary: Annotated[list[str] | None, typer.Option(
         help="Sweep one setting: NAME=V1,V2 (target, key-strategy, rotation, bucket-keys, "
-             "billing-scope, reencrypt-objects).")] = None,
+             "billing-scope, reencrypt-objects, retire-idle-keys).")] = None,
     target: Annotated[str | None, typer.Option(help="Base target.")] = None,
     key_strategy: Annotated[str, typer.Option(help="Base key strategy.")] = "account-region",
     policy: Annotated[Path | None, typer.Option(help="Base policy file.")] = None,

@@ -3,7 +3,8 @@
 Deterministic in shape: two accounts of one organization, three regions, about 300 resources
 in every encryption state of every service, customer managed keys with and without rotation,
 a key pending deletion that a volume still uses, a disabled key, EBS default encryption on in
-one region only, buckets with and without bucket keys, and a tag value crafted as a formula.
+one region only, buckets with and without bucket keys, a tag value crafted as a formula, and
+keys nothing uses (see _idle_keys).
 This module writes to the emulator, so it lives apart from the read-only scanner.
 """
 
@@ -206,6 +207,23 @@ def _function_code() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("index.py", "def handler(event, context):\n    return None\n")
     return buffer.getvalue()
+def _idle_keys(s: Seeder) -> None:
+    """Keys nothing uses (an old batch key, a parked disabled one, a multi-Region replica),
+    beside look-alikes that are in use without any resource naming them: a key with a grant,
+    and a multi-Region primary with a live replica. The emulator has no GetKeyLastUsage, so
+    the plan calls the quiet ones unknown and says why: honest, not idle by guesswork."""
+    kms = s.client("kms")
+    for name in ("old-batch", "parked", "granted"):
+        key_id = kms.create_key(Description=f"demo {name} key")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=f"alias/demo-{name}", TargetKeyId=key_id)
+        if name == "parked":
+            kms.disable_key(KeyId=key_id)
+        if name == "granted":
+            kms.create_grant(KeyId=key_id, Operations=["Decrypt"],
+                             GranteePrincipal=f"arn:aws:iam::{s.account}:role/demo-batch")
+    primary = kms.create_key(Description="demo multi-Region key", MultiRegion=True)
+    kms.create_alias(AliasName="alias/demo-global", TargetKeyId=primary["KeyMetadata"]["KeyId"])
+    kms.replicate_key(KeyId=primary["KeyMetadata"]["KeyId"], ReplicaRegion="eu-west-1")
 
 
 def seed_demo_estate(endpoint: str) -> list[str]:
@@ -222,4 +240,6 @@ def seed_demo_estate(endpoint: str) -> list[str]:
             _rds(seeder, keys)
             _dynamodb(seeder, keys, first)
             _messaging(seeder, keys, first)
+            if first:
+                _idle_keys(seeder)
     return accounts

@@ -87,4 +87,9 @@ ACTIONS = {a.name: a for a in (
     Action("lambda-set-kms-key", "Set the function's KMS key for environment variables "
            "(UpdateFunctionConfiguration KMSKeyArn); the execution role needs kms:Decrypt on "
            "the key.", "none"),
+    Action("retire-key", "An idle customer managed key (no reference, grant, replica or use "
+           "since the threshold): disable it, watch CloudTrail for DisabledException failures "
+           "for the waiting period, re-enable it if any appear, else schedule its deletion "
+           "with the longest window (30 days).", "none while idle; anything still using it "
+           "fails while it is disabled"),
 )}

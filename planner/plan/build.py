@@ -12,6 +12,7 @@ from planner.plan.forecast import forecast
 from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
 from planner.plan.resources import ResourcePlanner
+from planner.plan.savings import plan_savings
 from planner.usage import Usage
 from pricing import PriceBook
 from pricing.costs import largest_remainder
@@ -173,6 +174,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         warnings=(_scan_gaps(inventory) + _keys_unknown(inventory)
                   + _unmatched_usage(inventory, usage, keys)),
     )
+    plan.savings = plan_savings(plan, usage)  # before the forecast: retired keys leave it
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),
                              settings.forecast_months)

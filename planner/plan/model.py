@@ -25,6 +25,7 @@ class PlanSettings:
     billing_scope: str = "auto"  # account | organization | auto (billing.resolve_scope)
     ebs_default_key: str = "where-needed"  # or customer-managed (strategy.EBS_DEFAULT_KEYS)
     forecast_months: int = 36
+    retire_idle_keys: bool = False  # count idle keys' retirement in "after" (plan/savings.py)
 
     def target_for(self, service: str) -> str:
         return dict(self.service_targets).get(service, self.target)
@@ -135,6 +136,7 @@ class Plan:
     free_tier_after: int
     region_actions: list[ResourcePlan] = field(default_factory=list)  # EBS default encryption
     warnings: list[str] = field(default_factory=list)  # inputs that matched nothing, ...
+    savings: object = None  # planner.plan.savings.Savings: idle keys and the other levers
 
     @property
     def all_actions(self) -> list[ResourcePlan]:

@@ -12,6 +12,7 @@ from planner.coverage import coverage_by
 from planner.files import atomic_open
 from planner.plan.model import Plan
 from planner.report.safety import safe_text
+from planner.report.savings import savings_document
 from planner.report.tables import TABLES
 from pricing.present import allocate_cents, round_cents
 
@@ -38,6 +39,7 @@ def summary(plan: Plan) -> dict:
         "actions": dict(sorted(actions.items())),
         "at_risk": [p.resource.resource_id for p in plan.at_risk],
         "warnings": plan.warnings,
+        "savings": savings_document(plan),
         "settings": {
             "target": s.target, "service_targets": dict(s.service_targets),
             "key_strategy": s.key_strategy, "rotation": s.rotation,

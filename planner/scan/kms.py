@@ -1,5 +1,5 @@
-"""KMS: every key (DescribeKey, rotation status and history) and every alias, per account
-and region."""
+"""KMS: every key (DescribeKey, rotation status and history, last use, grants) and every
+alias, per account and region."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from planner.scan.common import (
 
 SERVICE = "kms"
 OPERATIONS = {"kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus",
-                     "ListKeyRotations")}
+                     "ListKeyRotations", "GetKeyLastUsage", "ListGrants")}
 # Rotation status exists only for symmetric keys with AWS-generated material, and only while
 # the key is usable; asking otherwise is an error by design, not a failure to read.
 ROTATION_STATES = ("Enabled", "Disabled")
@@ -74,12 +74,17 @@ def read_key(scope: Scope, arn: str) -> Step:
         origin=meta.get("Origin", "AWS_KMS"),
         multi_region=bool(meta.get("MultiRegion", False)),
         created=meta["CreationDate"].isoformat() if meta.get("CreationDate") else None,
+        custom_key_store=meta.get("CustomKeyStoreId"),
     )
+    _multi_region(key, meta.get("MultiRegionConfiguration") or {})
     # Tags come from planner/scan/tags.py (one GetResources listing for all keys).
     if _rotatable(key):
         _rotation_status(kms, key, scope, step)
         if key.manager == "CUSTOMER":  # rotations are billed on customer managed keys only
             key.rotations = _rotations(kms, key, scope, step)
+    if key.manager == "CUSTOMER":  # what tells an idle key from one in use (plan/savings.py)
+        key.last_usage = _last_usage(kms, key, scope, step)
+        key.grants = _grants(kms, key, scope, step)
     step.found.append(key)
     return step
 
@@ -113,3 +118,45 @@ def _rotations(kms, key: Key, scope: Scope, step: Step) -> int | None:
         if error_code(exc)[0] not in NO_ROTATION_CODES:
             step.errors.append(scan_error(scope, SERVICE, "ListKeyRotations", exc))
         return None
+
+
+def _multi_region(key: Key, config: dict) -> None:
+    """A multi-Region key's role; a primary also names its replicas (a primary with live
+    replicas is never idle: the replicas share its key material)."""
+    key.multi_region_type = config.get("MultiRegionKeyType")
+    if key.multi_region_type == "PRIMARY":
+        key.replica_keys = [r["Arn"] for r in config.get("ReplicaKeys", []) if r.get("Arn")]
+    primary = config.get("PrimaryKey") or {}
+    if key.multi_region_type == "REPLICA" and primary.get("Arn"):
+        key.primary_key = primary["Arn"]
+
+
+def _last_usage(kms, key: Key, scope: Scope, step: Step) -> dict:
+    """GetKeyLastUsage: the last successful cryptographic operation since KMS began tracking
+    (an empty KeyLastUsage means none since TrackingStartDate). Unread: the error code, and
+    the plan calls the key's last use unknown."""
+    try:
+        answer = kms.get_key_last_usage(KeyId=key.arn)
+    except CALL_ERRORS as exc:
+        error = scan_error(scope, SERVICE, "GetKeyLastUsage", exc)
+        step.errors.append(error)
+        return {"operation": None, "timestamp": None, "tracking_start": None,
+                "error": error.code}
+    used = answer.get("KeyLastUsage") or {}
+    return {"operation": used.get("Operation"), "timestamp": _iso(used.get("Timestamp")),
+            "tracking_start": _iso(answer.get("TrackingStartDate")),
+            "event_id": used.get("CloudTrailEventId"), "error": None}
+
+
+def _grants(kms, key: Key, scope: Scope, step: Step) -> int | None:
+    """Grants on the key (ListGrants returns only grants in force: a retired or revoked grant
+    is gone). A grant lets a service use the key without any resource naming it."""
+    try:
+        return sum(1 for _ in pages(kms, "list_grants", "Grants", KeyId=key.arn))
+    except CALL_ERRORS as exc:
+        step.errors.append(scan_error(scope, SERVICE, "ListGrants", exc))
+        return None
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).isoformat() if moment else None

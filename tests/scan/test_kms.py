@@ -8,6 +8,7 @@ import re
 import pytest
 from botocore.stub import Stubber
 
+from planner.emulator import EMULATOR_LACKS
 from planner.errors import InputError
 from planner.inventory import SCHEMA, Key, inventory_from_dict
 from planner.scan import kms as kms_scan
@@ -66,6 +67,11 @@ def test_not_a_reference():
     assert catalogue.resolve(KEY_ID, ACCOUNT, HOME).valid is True
 
 
+def _errors_but_last_use(outcome) -> list:
+    """Scan errors other than the emulator's missing GetKeyLastUsage."""
+    return [e for e in outcome.inventory.errors if e.code != EMULATOR_LACKS]
+
+
 def test_keys_from_the_emulator(aws_client, scan_estate):
     kms = aws_client("kms")
     rotating = kms.create_key(Tags=[{"TagKey": "team", "TagValue": "pay"}])["KeyMetadata"]
@@ -82,7 +88,11 @@ def test_keys_from_the_emulator(aws_client, scan_estate):
     assert pay.created is not None and pay.multi_region is False
     # Rotation is not a property of asymmetric keys: null, and no error recorded.
     assert keys[signing["KeyId"]].rotation_enabled is None
-    assert outcome.inventory.errors == []
+    # The emulator has no GetKeyLastUsage: last use unknown with its code, no grants.
+    assert pay.last_usage == {"operation": None, "timestamp": None, "tracking_start": None,
+                              "error": EMULATOR_LACKS}
+    assert pay.grants == 0
+    assert _errors_but_last_use(outcome) == []
 
 
 def test_rotations_so_far_come_from_list_key_rotations(aws_client, scan_estate):
@@ -103,7 +113,7 @@ def test_rotations_so_far_come_from_list_key_rotations(aws_client, scan_estate):
     # Keys that cannot rotate are not asked.
     assert keys[signing].rotations is None
     assert log.calls.count(("kms", "ListKeyRotations")) == 2
-    assert outcome.inventory.errors == []
+    assert _errors_but_last_use(outcome) == []
 
 
 def test_a_refused_list_key_rotations_leaves_the_count_unknown(aws_client, scan_estate):
@@ -113,15 +123,21 @@ def test_a_refused_list_key_rotations_leaves_the_count_unknown(aws_client, scan_
     outcome = scan_estate(client_hook=refuse("ListKeyRotations"))
     [key] = outcome.inventory.keys
     assert (key.rotation_enabled, key.rotations) == (True, None)
-    [error] = outcome.inventory.errors
+    [error] = _errors_but_last_use(outcome)
     assert (error.service, error.operation, error.code) == ("kms", "ListKeyRotations",
                                                             "AccessDenied")
 
 
-def _read_stubbed(status: dict, rotation_pages: list[dict]) -> Key:
+NEVER_USED = {"KeyId": KEY_ID, "TrackingStartDate": dt.datetime(2026, 8, 30, tzinfo=dt.UTC),
+              "KeyCreationDate": dt.datetime(2026, 8, 30, tzinfo=dt.UTC)}
+NO_GRANTS = {"Grants": [], "Truncated": False}
+
+
+def _read_stubbed(status: dict, rotation_pages: list[dict], last_usage: dict = NEVER_USED,
+                  grants: dict = NO_GRANTS) -> Key:
     """read_key against botocore Stubber answers shaped as in the AWS KMS API reference
     (the emulator answers GetKeyRotationStatus without RotationPeriodInDays or
-    NextRotationDate)."""
+    NextRotationDate, and has no GetKeyLastUsage)."""
     client = raw_client("kms")
     meta = {"KeyId": KEY_ID, "Arn": KEY_ARN, "KeyManager": "CUSTOMER", "KeyState": "Enabled",
             "KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "Origin": "AWS_KMS",
@@ -134,6 +150,8 @@ def _read_stubbed(status: dict, rotation_pages: list[dict]) -> Key:
             expected = {"KeyId": KEY_ARN} | ({"Marker": marker} if marker else {})
             stub.add_response("list_key_rotations", page, expected)
             marker = page.get("NextMarker")
+        stub.add_response("get_key_last_usage", last_usage, {"KeyId": KEY_ARN})
+        stub.add_response("list_grants", grants, {"KeyId": KEY_ARN})
         step = kms_scan.read_key(stub_scope(StubClients(kms=client)), KEY_ARN)
         stub.assert_no_pending_responses()
     assert step.errors == []

@@ -67,7 +67,7 @@ def test_a_full_scan_only_reads(fresh_aws, aws_client, scan_estate):
     assert {(s, o) for s, o in log.calls} <= {(s, o) for s, ops in declared.items() for o in ops}
     assert {"AssumeRole", "ListAccounts", "GetEbsDefaultKmsKeyId", "GetResources",
             "GetKeyRotationStatus", "ListKeyRotations", "GetMetricData",
-            "DescribeDBClusterSnapshots"} <= called
+            "DescribeDBClusterSnapshots", "GetKeyLastUsage", "ListGrants"} <= called
     assert {"GetQueueAttributes", "GetTopicAttributes", "DescribeStreamSummary", "ListSecrets",
             "DescribeLogGroups", "DescribeRepositories", "ListFunctions"} <= called
 

@@ -12,6 +12,7 @@ from planner.coverage import meets
 from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
 from planner.report.workbook.coverage import SERVICE_LABELS
+from planner.report.workbook.savings import write_savings
 from planner.report.workbook.tables import (
     Context,
     cell_ref,
@@ -161,6 +162,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.print_area(0, 0, coverage_row + len(ENCRYPTION_STATES), PRINT_LAST_COL)
+    write_savings(ctx, plan, sheet, coverage_row + len(ENCRYPTION_STATES) + 2)  # below it all
     return {k: f"{n}{k}" for k in ("monthly_now", "monthly_after", "total_one_time",
                                    "new_keys", "year_1", "year_3")}
 
