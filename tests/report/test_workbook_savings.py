@@ -12,11 +12,11 @@ import pytest
 
 from planner.cli import main
 from planner.inventory import save_inventory
+from planner.plan import PlanSettings
 from planner.usage import load_usage
 from planner.whatif import run_whatif, vary_scenarios
 from pricing import load_price_book
 from tests.factories import make_inventory, make_key, make_resource
-from tests.report.conftest import plan_of
 from tests.report.libreoffice import recalculate
 from tests.report.test_workbook import headline
 from tests.report.test_workbook_libreoffice import formulas_match
@@ -120,7 +120,7 @@ def test_retired_keys_recalculate_in_libreoffice(runs):
 
 def test_whatif_varies_retire_idle_keys():
     scenarios = vary_scenarios("retire-idle-keys=off,on")
-    results = run_whatif(_inventory(), plan_of(make_inventory([])).settings,
+    results = run_whatif(_inventory(), PlanSettings(),
                          load_usage(), load_price_book(), scenarios)
     # base (keep), off (keep), on (retire): 3 keys' worth after, then 2.
     assert [r.plan.monthly_after for r in results] == [Decimal("3.00"), Decimal("3.00"),

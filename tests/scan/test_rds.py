@@ -81,11 +81,13 @@ def test_aurora_cluster_size_is_its_volume_bytes_used(aws_client, scan_estate):
     _aurora(aws_client("rds"), "sized")
     _aurora(aws_client("rds"), "unsized")
     now = datetime.now(UTC)
-    # Two daily points; the newest one (after the cluster grew) is the size.
+    # Two daily points; the newest one (after the cluster grew) is the size. Not at "now": the
+    # emulator compares whole seconds, so a point in the same second as the query is dropped.
     aws_client("cloudwatch").put_metric_data(Namespace="AWS/RDS", MetricData=[
         {"MetricName": "VolumeBytesUsed", "Value": value, "Timestamp": when,
          "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "sized"}]}
-        for value, when in ((40e9, now - timedelta(days=1, hours=1)), (52.5e9, now))])
+        for value, when in ((40e9, now - timedelta(days=1, hours=1)),
+                            (52.5e9, now - timedelta(minutes=5)))])
     found = by_id(scan_estate().inventory)
     assert found["sized"].size_gb == 52.5  # 52.5e9 bytes / 1e9
     assert found["sized"].details["size_source"] == "CloudWatch AWS/RDS VolumeBytesUsed"
