@@ -2,39 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import boto3
 import typer
-from botocore.exceptions import BotoCoreError
 
 from planner.cli.common import endpoint_url as endpoint_url_option
-from planner.cli.common import err, fail, out
-from planner.cli.progress import progress_bar
+from planner.cli.common import err, fail, out, prepare_outputs, say
+from planner.cli.regions import parse_region_list
 from planner.errors import InputError
-from planner.inventory import Inventory, save_inventory
-from planner.scan import run_scan
-from planner.scan.scanner import DEFAULT_WORKERS
-from planner.scan.sessions import read_accounts_file
 
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+if TYPE_CHECKING:
+    from planner.inventory import Inventory
+
+# planner.scan.scanner.DEFAULT_WORKERS, not imported here: it would import boto3 for --help.
+DEFAULT_WORKERS = 16
 
 
 def parse_regions(text: str | None) -> list[str] | None:
+    """Names checked against botocore's partition data; 'all' is the account's enabled
+    regions (found by the scan)."""
     if text is None:
         return None
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if names == ["all"]:
-        return names
-    for name in names:
-        if not REGION.match(name):
-            raise InputError(f"--regions: {name!r} is not a region name (or use 'all')")
-    if not names:
-        raise InputError("--regions: give region names separated by commas, or 'all'")
-    return list(dict.fromkeys(names))
+    return parse_region_list(text, "--regions", allow_all=True)
 
 
 def print_unreadable(inventory: Inventory) -> None:
@@ -54,17 +45,20 @@ def print_unreadable(inventory: Inventory) -> None:
 
 
 def scan(
-    out_path: Annotated[Path, typer.Option("--out", help="Inventory JSON to write.")],
+    out_path: Annotated[Path, typer.Option(
+        "--out", metavar="INVENTORY.json", help="Inventory JSON to write ('-': stdout).")],
     profile: Annotated[
         str | None, typer.Option("--profile", help="AWS profile (default: the standard chain).")
     ] = None,
     regions: Annotated[
         str | None,
-        typer.Option("--regions", help="Regions, comma-separated, or 'all' (the enabled ones). "
+        typer.Option("--regions", metavar="REGION,...|all",
+                     help="Regions, comma-separated, or 'all' (the enabled ones). "
                      "Default: the profile's region."),
     ] = None,
     accounts: Annotated[
-        Path | None, typer.Option("--accounts", help="File of account ids to scan, one a line.")
+        Path | None, typer.Option("--accounts", metavar="FILE",
+                                  help="File of account ids to scan, one a line.")
     ] = None,
     org: Annotated[
         bool, typer.Option("--org", help="Scan every active account of the AWS Organization.")
@@ -83,7 +77,16 @@ def scan(
     ] = DEFAULT_WORKERS,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    from planner.cli.progress import progress_bar
+    from planner.inventory import save_inventory
+    from planner.scan import run_scan
+    from planner.scan.sessions import read_accounts_file
+
     region_list = parse_regions(regions)
+    prepare_outputs({"--out": out_path}, inputs=(accounts,))
     account_list = read_accounts_file(accounts) if accounts else None
     try:
         session = boto3.Session(profile_name=profile)
@@ -96,9 +99,9 @@ def scan(
     inventory = outcome.inventory
     save_inventory(inventory, out_path)
     if not quiet:
-        out.print(f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
-                  f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
-                  f"{out_path}")
+        say(out, f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
+                 f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
+                 f"{out_path}")
     print_unreadable(inventory)
     if outcome.nothing_read:
         fail("nothing could be read; see the errors in the inventory", 1)

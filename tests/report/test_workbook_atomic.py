@@ -47,7 +47,7 @@ def test_a_read_only_folder(small_plan, previous, monkeypatch):
         def denied(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(folder / ".tmp"))
 
-        monkeypatch.setattr(tempfile, "mkstemp", denied)
+        monkeypatch.setattr(tempfile, "mkdtemp", denied)
     try:
         with pytest.raises(PermissionError) as raised:
             write_workbook(small_plan, previous)

@@ -60,7 +60,8 @@ def _exit_code(argv, capsys) -> tuple[int, str]:
 def test_bad_regions_exit_2(capsys, tmp_path):
     code, err = _exit_code(["scan", "--regions", "mars-1", "--out", str(tmp_path / "x")], capsys)
     assert code == 2
-    assert err == "kmsplan: error: --regions: 'mars-1' is not a region name (or use 'all')\n"
+    assert err == ("kmsplan: error: --regions: 'mars-1' is not an AWS region botocore knows "
+                   "(a name such as us-east-1)\n")
 
 
 def test_bad_accounts_file_exits_2(capsys, tmp_path):
@@ -72,12 +73,12 @@ def test_bad_accounts_file_exits_2(capsys, tmp_path):
 
 
 def test_nothing_read_still_writes_the_inventory_and_exits_1(monkeypatch, capsys, tmp_path):
-    from planner.cli import scan as scan_cmd
+    import planner.scan as scan_package
     from planner.inventory import ScanError
 
     empty = Inventory("2026-01-01T00:00:00+00:00", "0", [], [], errors=[
         ScanError("unknown", HOME, "sts", "GetCallerIdentity", "ExpiredToken", "expired")])
-    monkeypatch.setattr(scan_cmd, "run_scan", lambda session, **_: ScanOutcome(empty, 0, 1))
+    monkeypatch.setattr(scan_package, "run_scan", lambda session, **_: ScanOutcome(empty, 0, 1))
     out = tmp_path / "inventory.json"
     code, err = _exit_code(["scan", "--quiet", "--out", str(out)], capsys)
     assert code == 1
