@@ -30,8 +30,15 @@ def show(renderable) -> None:
     the terminal may wrap the lines)."""
     from rich.measure import Measurement
 
-    natural = Measurement.get(out, out.options, renderable).maximum
-    out.print(renderable, width=max(natural, min(out.width, UNBOUNDED)), crop=False)
+    natural = Measurement.get(out, out.options.update(max_width=UNBOUNDED), renderable).maximum
+    if natural <= out.width:
+        out.print(renderable)
+        return
+    # Console.print never goes wider than its console: a console as wide as the table.
+    # (Both width and height: with the width alone a dumb terminal is taken as 80 columns.)
+    wide = Console(file=out.file, width=natural, height=out.height, highlight=False,
+                   color_system=out.color_system, force_terminal=out.is_terminal)
+    wide.print(renderable, crop=False)
 
 
 def fail(message: str, status: int) -> NoReturn:
