@@ -10,6 +10,8 @@ anything else unexpected 1.
 from __future__ import annotations
 
 import sys
+import typing
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -84,10 +86,30 @@ def _input_errors() -> tuple[type[Exception], ...]:
     return (InputError, book.PriceBookError) if book else (InputError,)
 
 
+def readable_metavars(command) -> None:
+    """Metavars a user understands (N, FILE, PROFILE) where an option names none: typer's
+    own are type names such as <str> or <int range>."""
+    for sub in getattr(command, "commands", {}).values():
+        readable_metavars(sub)
+    for param in command.params:
+        if (param.param_type_name != "option" or param.metavar is not None
+                or getattr(param, "is_flag", False)):
+            continue
+        annotation = param.type_descriptor.annotation
+        kinds = set(typing.get_args(annotation)) or {annotation}
+        if int in kinds:
+            param.metavar = "N"
+        elif Path in kinds:
+            param.metavar = "FILE"
+        elif str in kinds:
+            param.metavar = param.name.upper().replace("_", "-")
+
+
 def main(argv: list[str] | None = None) -> None:
     args = with_json_values(list(sys.argv[1:] if argv is None else argv))
     set_up_consoles()
     command = typer.main.get_command(app)
+    readable_metavars(command)
     try:
         # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
         status = command.main(args=args, prog_name="kmsplan", standalone_mode=False)

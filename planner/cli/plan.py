@@ -67,7 +67,8 @@ def print_summary(document: dict) -> None:
 
 
 def plan(
-    inventory: Annotated[Path, typer.Argument(help="Inventory file written by kmsplan scan.")],
+    inventory: Annotated[Path, typer.Argument(
+        metavar="INVENTORY.json", help="Inventory file written by kmsplan scan.")],
     target: Annotated[str | None, typer.Option(
         help="customer-managed (default), aws-managed or encrypted.")] = None,
     key_strategy: Annotated[str, typer.Option(

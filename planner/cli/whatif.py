@@ -17,9 +17,11 @@ MONEY_ROWS = (("Monthly now", "monthly_now"), ("Monthly after", "monthly_after")
 
 
 def whatif(
-    inventory: Annotated[Path, typer.Argument(help="Inventory file written by kmsplan scan.")],
+    inventory: Annotated[Path, typer.Argument(
+        metavar="INVENTORY.json", help="Inventory file written by kmsplan scan.")],
     scenarios: Annotated[Path | None, typer.Option(help="Scenarios file (YAML).")] = None,
     vary: Annotated[list[str] | None, typer.Option(
+        metavar="NAME=V1,V2",
         help="Sweep one setting: NAME=V1,V2 (target, key-strategy, rotation, bucket-keys, "
              "billing-scope, reencrypt-objects).")] = None,
     target: Annotated[str | None, typer.Option(help="Base target.")] = None,
