@@ -136,3 +136,23 @@ def test_xlsxwriters_working_files_stay_in_the_private_folder(small_plan, tmp_pa
     folders = {Path(d).name for d in used}
     assert len(folders) == 1 and folders.pop().startswith(f".plan.xlsx.{os.getpid()}.")
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_the_workbook_names_files_by_their_base_name(tmp_path):
+    """The engineer's folders stay out of the finance document."""
+    from importlib import resources
+
+    import openpyxl
+
+    inventory, usage = tmp_path / "inventory.json", tmp_path / "my-usage.yaml"
+    save_inventory(small_inventory(), inventory)
+    usage.write_text((resources.files("planner") / "data" / "demo-usage.yaml").read_text())
+    target = tmp_path / "plan.xlsx"
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", str(inventory), "--usage", str(usage), "--out", str(target)])
+    assert exited.value.code == 0
+    book = openpyxl.load_workbook(target, read_only=True)
+    texts = [str(value) for sheet in book.worksheets
+             for row in sheet.iter_rows(values_only=True) for value in row if value]
+    assert "my-usage.yaml" in texts
+    assert not [text for text in texts if str(tmp_path) in text or "site-packages" in text]
