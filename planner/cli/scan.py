@@ -44,6 +44,21 @@ def print_unreadable(inventory: Inventory) -> None:
         err.print(f"  resources unknown with {code}: {count}")
 
 
+NOT_IN_AN_ORGANIZATION = "AWSOrganizationsNotInUseException"
+
+
+def print_no_organization(inventory: Inventory) -> None:
+    """--org where the caller's account belongs to no organization: say so in words."""
+    for error in inventory.errors:
+        if (error.service, error.operation) == ("organizations", "ListAccounts"):
+            if error.code == NOT_IN_AN_ORGANIZATION:
+                say(err, f"note: --org: account {error.account} is not in an AWS Organization "
+                         f"({error.code}); scanned the caller's account (and --accounts) only")
+            else:
+                say(err, f"note: --org: could not list the organization's accounts "
+                         f"({error.code}); scanned the caller's account (and --accounts) only")
+
+
 def scan(
     out_path: Annotated[Path, typer.Option(
         "--out", metavar="INVENTORY.json", help="Inventory JSON to write ('-': stdout).")],
@@ -103,5 +118,7 @@ def scan(
                  f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
                  f"{out_path}")
     print_unreadable(inventory)
+    if org:
+        print_no_organization(inventory)
     if outcome.nothing_read:
         fail("nothing could be read; see the errors in the inventory", 1)

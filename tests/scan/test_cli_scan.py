@@ -107,3 +107,30 @@ def test_an_unknown_profile_exits_2(capsys, tmp_path, monkeypatch):
     code, err = _exit_code(["scan", "--profile", "no-such-profile", "--out",
                             str(tmp_path / "x")], capsys)
     assert code == 2 and err.startswith("kmsplan: error: --profile: ")
+
+
+def test_org_without_an_organization_says_so(aws_client, fresh_aws, tmp_path, capsys,
+                                            monkeypatch):
+    """Real AWS answers ListAccounts from an account in no organization with
+    AWSOrganizationsNotInUseException (the emulator answers an empty list instead, so the
+    answer is given here, in the shape of the Organizations API reference); the scan goes on
+    with the caller's account and says why."""
+    from botocore.exceptions import ClientError
+
+    import planner.scan.sessions as sessions
+
+    def not_in_use(clients, region):
+        raise ClientError({"Error": {
+            "Code": "AWSOrganizationsNotInUseException",
+            "Message": "Your account is not a member of an organization."}}, "ListAccounts")
+
+    monkeypatch.setattr(sessions, "org_accounts", not_in_use)
+    aws_client("s3").create_bucket(Bucket="lonely")
+    out = tmp_path / "inventory.json"
+    code, err = _exit_code(["scan", "--org", "--regions", HOME, "--quiet", "--endpoint-url",
+                            fresh_aws, "--out", str(out)], capsys)
+    assert code == 0, err
+    assert ("note: --org: account 123456789012 is not in an AWS Organization "
+            "(AWSOrganizationsNotInUseException); scanned the caller's account "
+            "(and --accounts) only") in err
+    assert [r.resource_id for r in load_inventory(out).resources] == ["lonely"]
