@@ -282,3 +282,24 @@ def test_the_replan_command_is_one_line_on_a_pipe(tmp_path, inventory):
     done = kmsplan("plan", inventory, "--out", workbook)
     assert done.returncode == 0, done.stderr
     assert f"Workbook: {workbook}\n" in done.stdout
+
+
+def test_progress_goes_to_a_terminal_stderr_only(aws_client, fresh_aws, tmp_path):
+    """stderr a terminal, stdout a pipe: the bar is drawn on stderr, stdout holds the one
+    summary line; with stderr a pipe too, no progress is drawn at all."""
+    aws_client("s3").create_bucket(Bucket="progress-bucket")
+    env = {**os.environ, "AWS_ENDPOINT_URL": fresh_aws, "AWS_DEFAULT_REGION": "us-east-1"}
+    args = [*KMSPLAN, "scan", "--regions", "us-east-1", "--out", str(tmp_path / "a.json")]
+    with terminal() as (master, slave, _):
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=slave, env=env,
+                                   text=True)
+        os.close(slave)
+        drawn = read_all(master)
+        stdout = process.communicate(timeout=300)[0]
+    assert process.returncode == 0, drawn
+    assert "Scanning" in drawn and "calls" in drawn
+    assert stdout == (f"1 resources and 0 keys in 1 account(s), 1 region(s): "
+                      f"{tmp_path / 'a.json'}\n")
+    piped = kmsplan("scan", "--regions", "us-east-1", "--out", tmp_path / "b.json", env=env)
+    assert piped.returncode == 0
+    assert piped.stderr == ""

@@ -60,12 +60,14 @@ def measure(
     json_path: Annotated[Path | None, typer.Option(
         "--json", metavar="[PATH|-]",
         help="Write what was counted as JSON; '-' or no value: stdout.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress.")] = False,
 ) -> None:
     """Count a month of KMS requests per key from CloudTrail (a local folder, S3, or one
     Athena query), optionally S3 requests per bucket from CloudWatch, into a usage file."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from planner.cli.progress import status
     from planner.files import atomic_open
     from planner.measure import MeasureRequest, run_measure
     from planner.measure.cloudtrail import fast_path_built
@@ -84,7 +86,8 @@ def measure(
         def client(service: str, region_name: str | None = None):
             return session.client(service, region_name=region_name, endpoint_url=endpoint_url)
 
-        result = run_measure(request, client)
+        with status("Counting KMS requests", quiet):
+            result = run_measure(request, client)
     except ClientError as exc:
         error = exc.response["Error"]
         fail(f"{exc.operation_name}: {error.get('Code')}: {error.get('Message', '')}", 1)
