@@ -122,3 +122,17 @@ def test_a_csv_folder_with_other_files_is_refused_before_any_work(tmp_path, caps
     assert "holds files kmsplan did not write (notes.txt)" in capsys.readouterr().err
     assert not (tmp_path / "plan.xlsx").exists()
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_the_swap_without_an_atomic_exchange(tmp_path, monkeypatch):
+    """Where the kernel has no RENAME_EXCHANGE: two renames, the old set removed after."""
+    import planner.files as files
+
+    monkeypatch.setattr(files, "_exchange", lambda a, b: False)
+    target = tmp_path / "csv"
+    target.mkdir()
+    (target / "a.csv").write_text("old")
+    with atomic_folder(target) as work:
+        (work / "a.csv").write_text("new")
+    assert (target / "a.csv").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["csv"]
