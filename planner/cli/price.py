@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from planner.cli.common import number, out, plain, prepare_outputs, show, usd
+from planner.cli.regions import check_region
 
 MAX_COUNT = 10**15  # far above any real month; keeps Decimal arithmetic in range
 
@@ -44,6 +45,7 @@ def price(
     from pricing import load_price_book, present_lines
     from pricing.costs import REQUESTS_PER_UNIT, monthly_cost_lines
 
+    check_region(region)
     prepare_outputs({"--json": json_path}, inputs=(prices,))
     book = load_price_book(prices)
     book.entry("key_month", region)  # an unknown region is bad input, before any output
