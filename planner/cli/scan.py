@@ -121,4 +121,12 @@ def scan(
     if org:
         print_no_organization(inventory)
     if outcome.nothing_read:
-        fail("nothing could be read; see the errors in the inventory", 1)
+        fail(f"nothing could be read ({named_errors(inventory)}); the errors are listed above "
+             f"and in {out_path}", 1)
+
+
+def named_errors(inventory: Inventory, shown: int = 3) -> str:
+    """'sts GetCallerIdentity: ExpiredToken, ...': the errors a message points to, by name."""
+    calls = list(dict.fromkeys(f"{e.service} {e.operation}: {e.code}" for e in inventory.errors))
+    more = f" and {len(calls) - shown} more" if len(calls) > shown else ""
+    return ", ".join(calls[:shown]) + more if calls else "no call was answered"

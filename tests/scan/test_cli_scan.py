@@ -83,6 +83,8 @@ def test_nothing_read_still_writes_the_inventory_and_exits_1(monkeypatch, capsys
     code, err = _exit_code(["scan", "--quiet", "--out", str(out)], capsys)
     assert code == 1
     assert "unknown us-east-1 sts GetCallerIdentity: ExpiredToken x1" in err
+    assert err.endswith("kmsplan: error: nothing could be read (sts GetCallerIdentity: "
+                        f"ExpiredToken); the errors are listed above and in {out}\n")
     assert load_inventory(out).errors[0].code == "ExpiredToken"
 
 
