@@ -105,7 +105,9 @@ def plan(
     from planner.cli.progress import status
     from planner.files import atomic_folder, check_csv_folder
     from planner.plan.gates import findings, parse_gates
+    from planner.report.summary import summary, write_csv, write_json
     from planner.report.tables import TABLES
+    from planner.report.workbook import write_workbook
 
     gates = parse_gates(fail_on)
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
@@ -115,12 +117,8 @@ def plan(
     prepare_outputs({"--out": out_path, "--json": json_path},
                     inputs=(inventory, usage, policy, prices), binary=("--out",))
     check_csv_folder(csv_dir, (f"{name}.csv" for name in TABLES))
-    check_csv_not_input(csv_dir, (inventory, usage, policy, prices))
     with status("Planning", quiet):
         result = run_plan(inventory, settings, usage, prices)
-    from planner.report.summary import summary, write_csv, write_json
-    from planner.report.workbook import write_workbook
-
     with status("Writing the workbook", quiet):
         write_workbook(result, out_path)
     document = summary(result)
@@ -149,12 +147,3 @@ def run_plan(inventory: Path, settings, usage: Path | None, prices: Path | None)
     usage_model = load_usage(usage)
     return build_plan(load_inventory(inventory), settings, usage_model, book)
 
-
-def check_csv_not_input(csv_dir: Path | None, inputs: tuple) -> None:
-    """The CSV set replaces its folder whole: an input inside it would be lost."""
-    if csv_dir is None:
-        return
-    folder = Path(csv_dir).resolve()
-    for item in inputs:
-        if item is not None and Path(item).resolve().parent == folder:
-            raise InputError(f"--csv {csv_dir}: holds the input {item}; name another folder")
