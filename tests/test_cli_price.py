@@ -72,7 +72,10 @@ def test_a_users_price_book(capsys, tmp_path):
     [
         (["--symmetric", "-5"], "Invalid value for '--symmetric'"),
         (["--keys", "abc"], "Invalid value for '--keys'"),
-        (["--region", "mars-east-1"], "has no region 'mars-east-1'"),
+        # A real region the bundled book has no prices for, and a misspelt one.
+        (["--region", "cn-north-1"], "has no region 'cn-north-1'"),
+        (["--region", "eu-wst-1"], "'eu-wst-1' is not an AWS region botocore knows; "
+                                   "did you mean eu-west-1?"),
         (["--prices", "/nonexistent/book.yaml"], "/nonexistent/book.yaml: cannot read"),
     ],
 )

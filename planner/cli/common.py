@@ -13,6 +13,32 @@ from planner.errors import InputError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+# Output to a pipe or a file is never wrapped or cut (money in full, a command on one line).
+UNBOUNDED = 10_000
+
+
+def set_up_consoles(stdout_taken: bool = False) -> None:
+    """Called once a command knows its outputs: with a data stream on stdout (`--json -`),
+    what is meant for a person goes to stderr. A console not on a terminal is unbounded."""
+    out.file = sys.stderr if stdout_taken else None
+    for console in (out, err):
+        console.width = None if console.file.isatty() else UNBOUNDED
+
+
+def show(renderable) -> None:
+    """A table at its natural width, never squeezed to a narrow terminal (columns stay whole;
+    the terminal may wrap the lines)."""
+    from rich.measure import Measurement
+
+    natural = Measurement.get(out, out.options.update(max_width=UNBOUNDED), renderable).maximum
+    if natural <= out.width:
+        out.print(renderable)
+        return
+    # Console.print never goes wider than its console: a console as wide as the table.
+    # (Both width and height: with the width alone a dumb terminal is taken as 80 columns.)
+    wide = Console(file=out.file, width=natural, height=out.height, highlight=False,
+                   color_system=out.color_system, force_terminal=out.is_terminal)
+    wide.print(renderable, crop=False)
 
 
 def fail(message: str, status: int) -> NoReturn:
@@ -53,3 +79,22 @@ def number(value: Decimal | int) -> str:
 def plain(value: Decimal) -> str:
     """A Decimal as a JSON string without exponent: '6.97', '199', '0.000137'."""
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
+def prepare_outputs(outputs: dict, inputs: tuple = (), binary: tuple[str, ...] = ()) -> None:
+    """Check every output before any work: each can be written, none is an input of the run
+    or another output, at most one is stdout (`-`); then route the person's text."""
+    from planner.files import check_not_inputs, check_output, is_stdout
+
+    to_stdout = [option for option, path in outputs.items() if is_stdout(path)]
+    if len(to_stdout) > 1:
+        raise InputError(f"{' and '.join(to_stdout)}: only one output can go to stdout ('-')")
+    for option, path in outputs.items():
+        check_output(path, option, binary=option in binary)
+    check_not_inputs(outputs, inputs)
+    set_up_consoles(stdout_taken=bool(to_stdout))
+
+
+def say(console: Console, text: str) -> None:
+    """Plain text (no markup: it may hold names from AWS), never wrapped."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)

@@ -5,21 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from planner.cli.common import err, out, usd
+from planner.cli.common import err, out, prepare_outputs, say, show, usd
 from planner.errors import InputError
-from planner.files import check_writable
-from planner.inventory import load_inventory
-from planner.plan import PlanSettings, build_plan
-from planner.plan.strategy import WHERE_NEEDED, check_strategy, check_target, load_policy
-from planner.report.summary import summary, write_csv, write_json
-from planner.report.workbook import write_workbook
-from planner.usage import load_usage
-from pricing import load_price_book
+
+if TYPE_CHECKING:
+    from planner.plan import PlanSettings
 
 DEFAULT_OUT = Path("reports/plan.xlsx")
 BILLING_SCOPES = ("auto", "account", "organization")
@@ -28,6 +22,9 @@ BILLING_SCOPES = ("auto", "account", "organization")
 def make_settings(target: str | None, key_strategy: str, policy: Path | None, rotation: bool,
                   bucket_keys: bool, reencrypt_objects: bool, billing_scope: str
                   ) -> PlanSettings:
+    from planner.plan import PlanSettings
+    from planner.plan.strategy import WHERE_NEEDED, check_strategy, check_target, load_policy
+
     policy_target, service_targets, ebs_default_key = (
         load_policy(policy) if policy else (None, {}, WHERE_NEEDED))
     if billing_scope not in BILLING_SCOPES:
@@ -50,6 +47,8 @@ def print_warnings(warnings: list[str]) -> None:
 
 
 def print_summary(document: dict) -> None:
+    from rich.table import Table
+
     table = Table(title="kmsplan plan", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
@@ -65,15 +64,17 @@ def print_summary(document: dict) -> None:
                   f"{idle['idle_keys']}: {usd(Decimal(idle['monthly_usd']))} a month")
     for action, count in document["actions"].items():
         table.add_row(f"Action: {action}", f"{count:,}")
-    out.print(table)
+    show(table)
     if document["at_risk"]:
         listed = ", ".join(document["at_risk"][:10])
-        out.print(f"[bold red]AT RISK[/]: {len(document['at_risk'])} resource(s) use a key that "
-                  f"is disabled, pending deletion or deleted: {listed}")
+        out.print("AT RISK", style="bold red", end="")
+        say(out, f": {len(document['at_risk'])} resource(s) use a key that "
+                 f"is disabled, pending deletion or deleted: {listed}")
 
 
 def plan(
-    inventory: Annotated[Path, typer.Argument(help="Inventory file written by kmsplan scan.")],
+    inventory: Annotated[Path, typer.Argument(
+        metavar="INVENTORY.json", help="Inventory file written by kmsplan scan.")],
     target: Annotated[str | None, typer.Option(
         help="customer-managed (default), aws-managed or encrypted.")] = None,
     key_strategy: Annotated[str, typer.Option(
@@ -97,26 +98,65 @@ def plan(
         "--retire-idle-keys/--keep-idle-keys",
         help="Count retiring idle keys in 'after' (default: shown as an option only).")]
     = False,
-    out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
-    json_path: Annotated[Path | None, typer.Option("--json", help="JSON summary to write.")]
-    = None,
-    csv_dir: Annotated[Path | None, typer.Option("--csv", help="Folder for CSV tables.")] = None,
+    out_path: Annotated[Path, typer.Option(
+        "--out", metavar="WORKBOOK", help="Workbook to write ('-': stdout, not a terminal).")
+    ] = DEFAULT_OUT,
+    json_path: Annotated[Path | None, typer.Option(
+        "--json", metavar="[PATH|-]",
+        help="JSON summary to write; '-' or no value: stdout (the table goes to stderr).")
+    ] = None,
+    csv_dir: Annotated[Path | None, typer.Option(
+        "--csv", metavar="DIR", help="Folder for the CSV tables, replaced as a whole set.")
+    ] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", metavar="CONDITION",
+        help="Exit 3 (after writing the reports) when met: at-risk, unknown, "
+             "coverage-below=PCT. Repeat or comma-separate.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress.")] = False,
 ) -> None:
+    from planner.cli.progress import status
+    from planner.files import atomic_folder, check_csv_folder
+    from planner.plan.gates import findings, parse_gates
+    from planner.report.summary import summary, write_csv, write_json
+    from planner.report.tables import TABLES
+    from planner.report.workbook import write_workbook
+
+    gates = parse_gates(fail_on)
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
                              reencrypt_objects, billing_scope)
     settings = replace(settings, retire_idle_keys=retire_idle_keys)
     if out_path == DEFAULT_OUT:
         DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
-    check_writable(out_path, json_path)
-    book = load_price_book(prices)
-    usage_model = load_usage(usage)
-    result = build_plan(load_inventory(inventory), settings, usage_model, book)
-    write_workbook(result, out_path)
+    prepare_outputs({"--out": out_path, "--json": json_path},
+                    inputs=(inventory, usage, policy, prices), binary=("--out",))
+    check_csv_folder(csv_dir, (f"{name}.csv" for name in TABLES))
+    with status("Planning", quiet):
+        result = run_plan(inventory, settings, usage, prices)
+    with status("Writing the workbook", quiet):
+        write_workbook(result, out_path)
     document = summary(result)
     if json_path:
         write_json(document, json_path)
     if csv_dir:
-        write_csv(result, csv_dir)
+        with atomic_folder(csv_dir) as folder:
+            write_csv(result, folder)
     print_warnings(result.warnings)
     print_summary(document)
-    out.print(f"Workbook: {out_path}")
+    say(out, f"Workbook: {out_path}")
+    met = findings(result, gates)
+    for line in met:
+        say(err, f"fail-on {line}")
+    if met:
+        raise typer.Exit(3)
+
+
+def run_plan(inventory: Path, settings, usage: Path | None, prices: Path | None):
+    from planner.inventory import load_inventory
+    from planner.plan import build_plan
+    from planner.usage import load_usage
+    from pricing import load_price_book
+
+    book = load_price_book(prices)
+    usage_model = load_usage(usage)
+    return build_plan(load_inventory(inventory), settings, usage_model, book)
+

@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from planner.cli.common import number, out, plain, usd
-from pricing import load_price_book, present_lines
-from pricing.costs import REQUESTS_PER_UNIT, monthly_cost_lines
+from planner.cli.common import number, out, plain, prepare_outputs, show, usd
+from planner.cli.regions import check_region
 
 MAX_COUNT = 10**15  # far above any real month; keeps Decimal arithmetic in range
 
@@ -32,12 +30,23 @@ def price(
     gdkp_ecc: Annotated[int, _count("GenerateDataKeyPair requests, ECC.", "--gdkp-ecc")] = 0,
     gdkp_rsa: Annotated[int, _count("GenerateDataKeyPair requests, RSA.", "--gdkp-rsa")] = 0,
     hmac: Annotated[int, _count("HMAC requests (GenerateMac, VerifyMac).")] = 0,
-    region: Annotated[str, typer.Option(help="Region whose prices apply.")] = "us-east-1",
+    region: Annotated[str, typer.Option(metavar="REGION", help="Region whose prices apply.")
+                      ] = "us-east-1",
     prices: Annotated[
         Path | None, typer.Option("--prices", help="A price book of your own (YAML).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    json_path: Annotated[Path | None, typer.Option(
+        "--json", metavar="[PATH|-]",
+        help="Write the JSON document instead of a table; '-' or no value: stdout.")] = None,
 ) -> None:
+    from rich.table import Table
+
+    from planner.files import atomic_open
+    from pricing import load_price_book, present_lines
+    from pricing.costs import REQUESTS_PER_UNIT, monthly_cost_lines
+
+    check_region(region)
+    prepare_outputs({"--json": json_path}, inputs=(prices,))
     book = load_price_book(prices)
     book.entry("key_month", region)  # an unknown region is bad input, before any output
     requests = {
@@ -48,7 +57,7 @@ def price(
         book, keys=keys, rotations=rotations, requests=requests, region=region
     )
     cents, total = present_lines(lines)
-    if as_json:
+    if json_path:
         document = {
             "total_usd": f"{total:.2f}",
             "currency": "USD",
@@ -69,7 +78,9 @@ def price(
                 for line, cost in zip(lines, cents, strict=True)
             ],
         }
-        out.print_json(json.dumps(document))
+        with atomic_open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=2)
+            handle.write("\n")
         return
     table = Table(title=f"Monthly KMS cost, {region} (price book read {book.read_on})")
     for heading in ("Line", "Quantity", "Unit", "Unit price", "Free tier", "Cost"):
@@ -82,7 +93,7 @@ def price(
                       free, usd(cost))
     table.add_section()
     table.add_row("Total per month", "", "", "", "", usd(total), style="bold")
-    out.print(table)
+    show(table)
     sources = sorted({line.source for line in lines})
     for source in sources:
         out.print(f"Source: {source}")

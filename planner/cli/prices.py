@@ -3,51 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated
 
-import boto3
 import typer
-from botocore.exceptions import BotoCoreError, ClientError
 
 from planner.cli.common import endpoint_url as endpoint_url_option
-from planner.cli.common import err, fail, out
-from planner.errors import InputError
-from planner.files import atomic_open
-from pricing.pricelist import PriceListError
-from pricing.refresh import refresh_price_book
+from planner.cli.common import err, fail, out, prepare_outputs, say
+from planner.cli.regions import parse_region_list
 
 # The Price List API answers in us-east-1 (also eu-central-1 and ap-south-1).
 PRICING_REGION = "us-east-1"
-REGION_NAME = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d+$")
 
-app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+app = typer.Typer(help=__doc__, no_args_is_help=True)
 
 
 def pricing_client(profile: str | None, endpoint_url: str | None):
     """A Price List client; without --endpoint-url boto3 honours AWS_ENDPOINT_URL itself."""
+    import boto3
+
     session = boto3.Session(profile_name=profile)
     return session.client("pricing", region_name=PRICING_REGION, endpoint_url=endpoint_url)
 
 
 def parse_regions(text: str) -> list[str]:
-    regions = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    if not regions:
-        raise InputError("--regions: name at least one region, e.g. us-east-1,eu-west-1")
-    for region in regions:
-        if not REGION_NAME.match(region):
-            raise InputError(f"--regions: {region!r} is not a region name such as us-east-1")
-    return regions
+    return parse_region_list(text, "--regions")
 
 
 @app.command("refresh")
 def refresh(
     regions: Annotated[str, typer.Option(
-        "--regions", help="Regions to read, comma-separated; the first sets each entry's price.",
+        "--regions", metavar="REGION,...",
+        help="Regions to read, comma-separated; the first sets each entry's price.",
         show_default=False)],
     out_path: Annotated[Path, typer.Option(
-        "--out", help="The price book to write (YAML).", show_default=False)],
+        "--out", metavar="PRICEBOOK.yaml", help="The price book to write (YAML; '-': stdout).",
+        show_default=False)],
     base: Annotated[Path | None, typer.Option(
         "--base", help="The book to start from (default: the bundled one).")] = None,
     endpoint_url: Annotated[str | None, typer.Option(
@@ -57,7 +48,14 @@ def refresh(
         "--profile", help="AWS profile for the Price List API.")] = None,
 ) -> None:
     """Write a price book whose KMS prices are today's AWS list prices."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from planner.files import atomic_open
+    from pricing.pricelist import PriceListError
+    from pricing.refresh import refresh_price_book
+
     wanted = parse_regions(regions)
+    prepare_outputs({"--out": out_path}, inputs=(base,))
     try:
         client = pricing_client(profile, endpoint_url)
         refreshed = refresh_price_book(client, wanted, dt.date.today(), base)
@@ -70,4 +68,5 @@ def refresh(
         handle.write(refreshed.text)
     for note in refreshed.notes:
         err.print(f"note: {note}")
-    out.print(f"Wrote {out_path} (regions {', '.join(wanted)}). Review it: diff -u BASE {out_path}")
+    say(out, f"Wrote {out_path} (regions {', '.join(wanted)}). "
+             f"Review it: diff -u BASE {out_path}")

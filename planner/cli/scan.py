@@ -2,46 +2,41 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import boto3
 import typer
-from botocore.exceptions import BotoCoreError
 
 from planner.cli.common import endpoint_url as endpoint_url_option
-from planner.cli.common import err, fail, out
-from planner.cli.progress import progress_bar
+from planner.cli.common import err, fail, out, prepare_outputs, say
+from planner.cli.regions import parse_region_list
 from planner.errors import InputError
-from planner.inventory import Inventory, save_inventory
-from planner.scan import run_scan
-from planner.scan.registry import choosable, chosen
-from planner.scan.scanner import DEFAULT_WORKERS
-from planner.scan.sessions import read_accounts_file
 
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+if TYPE_CHECKING:
+    from planner.inventory import Inventory
+
+# planner.scan.scanner.DEFAULT_WORKERS, not imported here: it would import boto3 for --help.
+DEFAULT_WORKERS = 16
+# planner.scan.registry.choosable(), for the same reason (a test keeps the two equal).
+SERVICE_NAMES = ("s3", "ebs", "rds", "dynamodb", "sqs", "sns", "kinesis", "secretsmanager",
+                 "logs", "ecr", "lambda")
 
 
 def parse_regions(text: str | None) -> list[str] | None:
+    """Names checked against botocore's partition data; 'all' is the account's enabled
+    regions (found by the scan)."""
     if text is None:
         return None
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if names == ["all"]:
-        return names
-    for name in names:
-        if not REGION.match(name):
-            raise InputError(f"--regions: {name!r} is not a region name (or use 'all')")
-    if not names:
-        raise InputError("--regions: give region names separated by commas, or 'all'")
-    return list(dict.fromkeys(names))
+    return parse_region_list(text, "--regions", allow_all=True)
 
 
 def parse_services(text: str | None) -> list[str] | None:
     """--services as names, checked against the registry before anything is read or written."""
     if text is None:
         return None
+    from planner.scan.registry import chosen
+
     names = list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
     chosen(names)  # InputError (exit 2) with the list of names
     return names
@@ -63,26 +58,36 @@ def print_unreadable(inventory: Inventory) -> None:
         err.print(f"  resources unknown with {code}: {count}")
 
 
-def first_failure(inventory: Inventory) -> str:
-    if not inventory.errors:
-        return "no call was answered"
-    e, others = inventory.errors[0], len(inventory.errors) - 1
-    more = f", and {others} more failed calls" if others else ""
-    return f"{e.account} {e.region} {e.service} {e.operation}: {e.code}{more}"
+NOT_IN_AN_ORGANIZATION = "AWSOrganizationsNotInUseException"
+
+
+def print_no_organization(inventory: Inventory) -> None:
+    """--org where the caller's account belongs to no organization: say so in words."""
+    for error in inventory.errors:
+        if (error.service, error.operation) == ("organizations", "ListAccounts"):
+            if error.code == NOT_IN_AN_ORGANIZATION:
+                say(err, f"note: --org: account {error.account} is not in an AWS Organization "
+                         f"({error.code}); scanned the caller's account (and --accounts) only")
+            else:
+                say(err, f"note: --org: could not list the organization's accounts "
+                         f"({error.code}); scanned the caller's account (and --accounts) only")
 
 
 def scan(
-    out_path: Annotated[Path, typer.Option("--out", help="Inventory JSON to write.")],
+    out_path: Annotated[Path, typer.Option(
+        "--out", metavar="INVENTORY.json", help="Inventory JSON to write ('-': stdout).")],
     profile: Annotated[
         str | None, typer.Option("--profile", help="AWS profile (default: the standard chain).")
     ] = None,
     regions: Annotated[
         str | None,
-        typer.Option("--regions", help="Regions, comma-separated, or 'all' (the enabled ones). "
+        typer.Option("--regions", metavar="REGION,...|all",
+                     help="Regions, comma-separated, or 'all' (the enabled ones). "
                      "Default: the profile's region."),
     ] = None,
     accounts: Annotated[
-        Path | None, typer.Option("--accounts", help="File of account ids to scan, one a line.")
+        Path | None, typer.Option("--accounts", metavar="FILE",
+                                  help="File of account ids to scan, one a line.")
     ] = None,
     org: Annotated[
         bool, typer.Option("--org", help="Scan every active account of the AWS Organization.")
@@ -103,11 +108,20 @@ def scan(
     services: Annotated[
         str | None,
         typer.Option("--services", help="Services to scan, comma-separated (default: all): "
-                     f"{','.join(choosable())}. KMS keys are always read."),
+                     f"{','.join(SERVICE_NAMES)}. KMS keys are always read."),
     ] = None,
 ) -> None:
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    from planner.cli.progress import progress_bar
+    from planner.inventory import save_inventory
+    from planner.scan import run_scan
+    from planner.scan.sessions import read_accounts_file
+
     region_list = parse_regions(regions)
     service_list = parse_services(services)
+    prepare_outputs({"--out": out_path}, inputs=(accounts,))
     account_list = read_accounts_file(accounts) if accounts else None
     try:
         session = boto3.Session(profile_name=profile)
@@ -121,10 +135,19 @@ def scan(
     if outcome.nothing_read:
         # An inventory of nothing would plan as a clean $0 budget: write none (and leave an
         # earlier file at that path as it was).
-        fail(f"nothing could be read ({first_failure(inventory)}); no inventory written", 1)
+        fail(f"nothing could be read ({named_errors(inventory)}); no inventory written", 1)
     save_inventory(inventory, out_path)
     if not quiet:
-        out.print(f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
-                  f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
-                  f"{out_path}")
+        say(out, f"{len(inventory.resources)} resources and {len(inventory.keys)} keys in "
+                 f"{len(inventory.accounts)} account(s), {len(inventory.regions)} region(s): "
+                 f"{out_path}")
     print_unreadable(inventory)
+    if org:
+        print_no_organization(inventory)
+
+
+def named_errors(inventory: Inventory, shown: int = 3) -> str:
+    """'sts GetCallerIdentity: ExpiredToken, ...': the errors a message points to, by name."""
+    calls = list(dict.fromkeys(f"{e.service} {e.operation}: {e.code}" for e in inventory.errors))
+    more = f" and {len(calls) - shown} more" if len(calls) > shown else ""
+    return ", ".join(calls[:shown]) + more if calls else "no call was answered"

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import boto3
 import typer
-from botocore.exceptions import BotoCoreError, ClientError
 
 from planner.cli.common import endpoint_url as endpoint_url_option
-from planner.cli.common import err, fail, number, out
-from planner.measure import MeasureRequest, MeasureResult, run_measure
-from planner.measure.cloudtrail import fast_path_built
+from planner.cli.common import err, fail, number, out, prepare_outputs
+from planner.cli.regions import check_region
+from planner.files import is_stdout
+
+if TYPE_CHECKING:
+    from planner.measure import MeasureResult
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None)
 
@@ -50,14 +51,31 @@ def measure(
         int, typer.Option(min=1, help="Processes that count a local folder's files.")
     ] = 1,
     profile: Annotated[str | None, typer.Option(help="The AWS profile to use.")] = None,
-    region: Annotated[str | None, typer.Option(help="The region for S3 and Athena.")] = None,
+    region: Annotated[str | None, typer.Option(
+        metavar="REGION", help="The region for S3 and Athena.")] = None,
     endpoint_url: Annotated[
         str | None, typer.Option(callback=endpoint_url_option,
                                  help="Send every AWS call to this endpoint (an emulator).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print what was counted as JSON.")]
-    = False,
+    json_path: Annotated[Path | None, typer.Option(
+        "--json", metavar="[PATH|-]",
+        help="Write what was counted as JSON; '-' or no value: stdout.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress.")] = False,
 ) -> None:
+    """Count a month of KMS requests per key from CloudTrail (a local folder, S3, or one
+    Athena query), optionally S3 requests per bucket from CloudWatch, into a usage file."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from planner.cli.progress import status
+    from planner.files import atomic_open
+    from planner.measure import MeasureRequest, run_measure
+    from planner.measure.cloudtrail import fast_path_built
+
+    if region is not None:
+        check_region(region)
+    local_trail = cloudtrail if cloudtrail and not cloudtrail.startswith("s3://") else None
+    prepare_outputs({"--out": out_path, "--json": json_path}, inputs=(inventory, local_trail))
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
         since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
@@ -68,7 +86,8 @@ def measure(
         def client(service: str, region_name: str | None = None):
             return session.client(service, region_name=region_name, endpoint_url=endpoint_url)
 
-        result = run_measure(request, client)
+        with status("Counting KMS requests", quiet):
+            result = run_measure(request, client)
     except ClientError as exc:
         error = exc.response["Error"]
         fail(f"{exc.operation_name}: {error.get('Code')}: {error.get('Message', '')}", 1)
@@ -79,9 +98,12 @@ def measure(
         _say(err, "note: the compiled fast path is not built (no C compiler when kms-planner "
                   "was installed), so every file was parsed in Python, about 3.5 times slower; "
                   "install gcc and reinstall to build it. The counts are the same.")
-    if as_json:
-        out.print_json(json.dumps(_summary(result, out_path)))
-        return
+    if json_path:
+        with atomic_open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(_summary(result, out_path), handle, indent=2)
+            handle.write("\n")
+        if is_stdout(json_path):
+            return
     _print_text(result, out_path)
 
 

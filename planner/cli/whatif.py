@@ -6,18 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from planner.cli.common import out, usd
+from planner.cli.common import out, prepare_outputs, say, show, usd
 from planner.cli.plan import make_settings, print_warnings
 from planner.errors import InputError
-from planner.files import check_writable
-from planner.inventory import load_inventory
-from planner.report.summary import summary, write_json
-from planner.report.workbook import write_scenarios_workbook
-from planner.usage import load_usage
-from planner.whatif import comparison, load_scenarios, run_whatif, vary_scenarios
-from pricing import load_price_book
 
 DEFAULT_OUT = Path("reports/whatif.xlsx")
 MONEY_ROWS = (("Monthly now", "monthly_now"), ("Monthly after", "monthly_after"),
@@ -25,9 +17,11 @@ MONEY_ROWS = (("Monthly now", "monthly_now"), ("Monthly after", "monthly_after")
 
 
 def whatif(
-    inventory: Annotated[Path, typer.Argument(help="Inventory file written by kmsplan scan.")],
+    inventory: Annotated[Path, typer.Argument(
+        metavar="INVENTORY.json", help="Inventory file written by kmsplan scan.")],
     scenarios: Annotated[Path | None, typer.Option(help="Scenarios file (YAML).")] = None,
     vary: Annotated[list[str] | None, typer.Option(
+        metavar="NAME=V1,V2",
         help="Sweep one setting: NAME=V1,V2 (target, key-strategy, rotation, bucket-keys, "
              "billing-scope, reencrypt-objects, retire-idle-keys).")] = None,
     target: Annotated[str | None, typer.Option(help="Base target.")] = None,
@@ -37,9 +31,24 @@ def whatif(
     prices: Annotated[Path | None, typer.Option(help="Base price book.")] = None,
     billing_scope: Annotated[str, typer.Option(
         help="Base billing scope: auto, account or organization.")] = "auto",
-    out_path: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = DEFAULT_OUT,
-    json_path: Annotated[Path | None, typer.Option("--json", help="JSON to write.")] = None,
+    out_path: Annotated[Path, typer.Option(
+        "--out", metavar="WORKBOOK", help="Workbook to write ('-': stdout, not a terminal).")
+    ] = DEFAULT_OUT,
+    json_path: Annotated[Path | None, typer.Option(
+        "--json", metavar="[PATH|-]",
+        help="JSON to write; '-' or no value: stdout (the table goes to stderr).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress.")] = False,
 ) -> None:
+    from rich.table import Table
+
+    from planner.cli.progress import status
+    from planner.inventory import load_inventory
+    from planner.report.summary import summary, write_json
+    from planner.report.workbook import write_scenarios_workbook
+    from planner.usage import load_usage
+    from planner.whatif import comparison, load_scenarios, run_whatif, vary_scenarios
+    from pricing import load_price_book
+
     chosen = load_scenarios(scenarios) if scenarios else []
     for spec in vary or []:
         chosen += vary_scenarios(spec)
@@ -47,13 +56,16 @@ def whatif(
         raise InputError("whatif: give --scenarios FILE or --vary NAME=V1,V2")
     if out_path == DEFAULT_OUT:
         DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
-    check_writable(out_path, json_path)
+    prepare_outputs({"--out": out_path, "--json": json_path},
+                    inputs=(inventory, scenarios, policy, usage, prices), binary=("--out",))
     base = make_settings(target, key_strategy, policy, True, True, True, billing_scope)
-    results = run_whatif(load_inventory(inventory), base, load_usage(usage),
-                         load_price_book(prices), chosen, str(scenarios or "--vary"))
+    with status("Planning each scenario", quiet):
+        results = run_whatif(load_inventory(inventory), base, load_usage(usage),
+                             load_price_book(prices), chosen, str(scenarios or "--vary"))
     rows = comparison(results)
     print_warnings(results[0].plan.warnings)
-    write_scenarios_workbook([(r.scenario.name, r.plan) for r in results], out_path)
+    with status("Writing the workbook", quiet):
+        write_scenarios_workbook([(r.scenario.name, r.plan) for r in results], out_path)
     if json_path:
         write_json({"schema": "kmsplan.whatif/1", "scenarios": [
             {**summary(r.plan), "name": r.scenario.name, "changes": row["changes"]}
@@ -67,7 +79,7 @@ def whatif(
     for row in rows:
         table.add_row(row["name"], *(usd(row[key]) for _, key in MONEY_ROWS),
                       str(row["new_keys"]), row["changes"])
-    out.print(table)
-    out.print(f"Workbook: {out_path}")
+    show(table)
+    say(out, f"Workbook: {out_path}")
 
 

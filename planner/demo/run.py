@@ -39,6 +39,12 @@ class DemoResult:
                 f"--billing-scope {DEMO_SETTINGS.billing_scope}")
 
 
+def demo_outputs(out: Path) -> tuple[Path, Path, Path, Path]:
+    """The workbook, and beside it the inventory, usage file and JSON summary."""
+    return (out, out.with_name(f"{out.stem}-inventory.json"),
+            out.with_name(f"{out.stem}-usage.yaml"), out.with_name(f"{out.stem}-summary.json"))
+
+
 def run_demo(out: Path, progress=None) -> DemoResult:
     """Serve, seed, scan, plan and write. Nothing is left running afterwards."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -48,16 +54,14 @@ def run_demo(out: Path, progress=None) -> DemoResult:
                            accounts=accounts, role_name=ROLE_NAME, endpoint_url=endpoint,
                            progress=progress)
     inventory = outcome.inventory
-    inventory_path = out.with_name(f"{out.stem}-inventory.json")
+    _, inventory_path, usage_path, summary_path = demo_outputs(out)
     save_inventory(inventory, inventory_path)
     # The usage file goes beside the inventory, so the user can edit it and plan again.
-    usage_path = out.with_name(f"{out.stem}-usage.yaml")
     text = (resources.files("planner") / "data" / "demo-usage.yaml").read_text("utf-8")
     with atomic_open(usage_path, "w", encoding="utf-8") as handle:
         handle.write(text)
     plan = build_plan(inventory, DEMO_SETTINGS, load_usage(usage_path), load_price_book())
     write_workbook(plan, out)
     document = summary(plan)
-    summary_path = out.with_name(f"{out.stem}-summary.json")
     write_json(document, summary_path)
     return DemoResult(plan, document, out, inventory_path, summary_path, usage_path)

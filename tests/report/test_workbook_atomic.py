@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from planner.cli import main
 from planner.inventory import save_inventory
 from planner.report.workbook import write_workbook
 from tests.report.conftest import small_inventory
+from tests.test_files import a_dead_pid
 
 PREVIOUS = b"the previous workbook"
 
@@ -47,7 +49,7 @@ def test_a_read_only_folder(small_plan, previous, monkeypatch):
         def denied(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(folder / ".tmp"))
 
-        monkeypatch.setattr(tempfile, "mkstemp", denied)
+        monkeypatch.setattr(tempfile, "mkdtemp", denied)
     try:
         with pytest.raises(PermissionError) as raised:
             write_workbook(small_plan, previous)
@@ -110,3 +112,47 @@ def test_no_output_is_written_when_another_output_cannot_be(tmp_path, capsys):
     assert exited.value.code == 2
     assert "s.json: the folder" in capsys.readouterr().err
     assert previous.read_bytes() == PREVIOUS
+
+
+def test_the_next_write_cleans_what_a_killed_run_left(small_plan, tmp_path):
+    stale = tmp_path / f".plan.xlsx.{a_dead_pid()}.q1w2e3r4.tmp"
+    stale.mkdir()
+    write_workbook(small_plan, tmp_path / "plan.xlsx")
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_xlsxwriters_working_files_stay_in_the_private_folder(small_plan, tmp_path,
+                                                              monkeypatch):
+    used = []
+    real_mkstemp = tempfile.mkstemp
+
+    def recording(*args, **kwargs):
+        used.append(kwargs.get("dir"))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording)
+    write_workbook(small_plan, tmp_path / "plan.xlsx")
+    assert used, "XlsxWriter made no working files: this test would prove nothing"
+    folders = {Path(d).name for d in used}
+    assert len(folders) == 1 and folders.pop().startswith(f".plan.xlsx.{os.getpid()}.")
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_the_workbook_names_files_by_their_base_name(tmp_path):
+    """The engineer's folders stay out of the finance document."""
+    from importlib import resources
+
+    import openpyxl
+
+    inventory, usage = tmp_path / "inventory.json", tmp_path / "my-usage.yaml"
+    save_inventory(small_inventory(), inventory)
+    usage.write_text((resources.files("planner") / "data" / "demo-usage.yaml").read_text())
+    target = tmp_path / "plan.xlsx"
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", str(inventory), "--usage", str(usage), "--out", str(target)])
+    assert exited.value.code == 0
+    book = openpyxl.load_workbook(target, read_only=True)
+    texts = [str(value) for sheet in book.worksheets
+             for row in sheet.iter_rows(values_only=True) for value in row if value]
+    assert "my-usage.yaml" in texts
+    assert not [text for text in texts if str(tmp_path) in text or "site-packages" in text]

@@ -60,7 +60,8 @@ def _exit_code(argv, capsys) -> tuple[int, str]:
 def test_bad_regions_exit_2(capsys, tmp_path):
     code, err = _exit_code(["scan", "--regions", "mars-1", "--out", str(tmp_path / "x")], capsys)
     assert code == 2
-    assert err == "kmsplan: error: --regions: 'mars-1' is not a region name (or use 'all')\n"
+    assert err == ("kmsplan: error: --regions: 'mars-1' is not an AWS region botocore knows "
+                   "(a name such as us-east-1)\n")
 
 
 def test_bad_accounts_file_exits_2(capsys, tmp_path):
@@ -72,18 +73,18 @@ def test_bad_accounts_file_exits_2(capsys, tmp_path):
 
 
 def test_nothing_read_writes_no_inventory_and_exits_1(monkeypatch, capsys, tmp_path):
-    from planner.cli import scan as scan_cmd
+    import planner.scan as scan_package
     from planner.inventory import ScanError
 
     empty = Inventory("2026-01-01T00:00:00+00:00", "0", [], [], errors=[
         ScanError("unknown", HOME, "sts", "GetCallerIdentity", "ExpiredToken", "expired")])
-    monkeypatch.setattr(scan_cmd, "run_scan", lambda session, **_: ScanOutcome(empty, 0, 1))
+    monkeypatch.setattr(scan_package, "run_scan", lambda session, **_: ScanOutcome(empty, 0, 1))
     out = tmp_path / "inventory.json"
     out.write_text("an earlier inventory")
     code, err = _exit_code(["scan", "--quiet", "--out", str(out)], capsys)
     assert code == 1
-    assert err == ("kmsplan: error: nothing could be read (unknown us-east-1 sts "
-                   "GetCallerIdentity: ExpiredToken); no inventory written\n")
+    assert err == ("kmsplan: error: nothing could be read (sts GetCallerIdentity: "
+                   "ExpiredToken); no inventory written\n")
     assert out.read_text() == "an earlier inventory"  # neither written nor clobbered
 
 
@@ -124,3 +125,30 @@ def test_an_unknown_profile_exits_2(capsys, tmp_path, monkeypatch):
     code, err = _exit_code(["scan", "--profile", "no-such-profile", "--out",
                             str(tmp_path / "x")], capsys)
     assert code == 2 and err.startswith("kmsplan: error: --profile: ")
+
+
+def test_org_without_an_organization_says_so(aws_client, fresh_aws, tmp_path, capsys,
+                                            monkeypatch):
+    """Real AWS answers ListAccounts from an account in no organization with
+    AWSOrganizationsNotInUseException (the emulator answers an empty list instead, so the
+    answer is given here, in the shape of the Organizations API reference); the scan goes on
+    with the caller's account and says why."""
+    from botocore.exceptions import ClientError
+
+    import planner.scan.sessions as sessions
+
+    def not_in_use(clients, region):
+        raise ClientError({"Error": {
+            "Code": "AWSOrganizationsNotInUseException",
+            "Message": "Your account is not a member of an organization."}}, "ListAccounts")
+
+    monkeypatch.setattr(sessions, "org_accounts", not_in_use)
+    aws_client("s3").create_bucket(Bucket="lonely")
+    out = tmp_path / "inventory.json"
+    code, err = _exit_code(["scan", "--org", "--regions", HOME, "--quiet", "--endpoint-url",
+                            fresh_aws, "--out", str(out)], capsys)
+    assert code == 0, err
+    assert ("note: --org: account 123456789012 is not in an AWS Organization "
+            "(AWSOrganizationsNotInUseException); scanned the caller's account "
+            "(and --accounts) only") in err
+    assert [r.resource_id for r in load_inventory(out).resources] == ["lonely"]

@@ -72,8 +72,9 @@ def _workbook(path: Path) -> Iterator[xlsxwriter.Workbook]:
     any OSError (no folder, no permission, disk full) names `path`."""
     try:
         with atomic_path(path) as tmp:
+            # XlsxWriter's working files go in the same private folder, removed afterwards.
             book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                                  "use_zip64": True})
+                                                  "use_zip64": True, "tmpdir": str(tmp.parent)})
             book.set_properties({"title": "KMS encryption plan: budget review"})
             yield book
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
 from planner.plan.model import Plan
 from planner.report.workbook.tables import Column, Context, Table, cell_ref
@@ -73,8 +74,11 @@ def _rows(plan: Plan) -> tuple[list, list, list]:
         ("scanned at", inv.scanned_at), ("accounts", ", ".join(inv.accounts)),
         ("regions", ", ".join(inv.regions)), ("resources", len(inv.resources)),
         ("keys", len(inv.keys)), ("scan errors", len(inv.errors)),
-        ("tool version", inv.tool_version), ("price book", f"{book.name} ({book.path})"),
-        ("price book read on", book.read_on), ("usage file", plan.usage_path or "none"),
+        # Files by their base name: the engineer's folders do not go into a finance document.
+        ("tool version", inv.tool_version),
+        ("price book", f"{book.name} ({PurePath(book.path).name})"),
+        ("price book read on", book.read_on),
+        ("usage file", PurePath(plan.usage_path).name if plan.usage_path else "none"),
     ]
     overrides = [(region, e) for region, entries in book.region_overrides.items()
                  for e in entries.values()]
