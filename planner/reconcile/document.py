@@ -14,6 +14,7 @@ SCHEMA = "kmsplan.reconcile/1"
 CSV_NAME = "reconciliation.csv"
 LINE_FIELDS = ("account", "region", "charge", "charge_name", "key_arn", "billed_quantity",
                "billed_usd", "planned_quantity", "planned_usd", "variance_usd", "note")
+TEXT_FIELDS = ("account", "region", "key_arn", "note")
 
 
 def plain(value: Decimal | None) -> str | None:
@@ -70,9 +71,8 @@ def write_reconcile_csv(rec: Reconciliation, folder: Path) -> Path:
         writer.writeheader()
         for line in rec.lines:
             row = _line(line)
-            writer.writerow({name: _safe(row[name]) for name in LINE_FIELDS})
+            # Text from the bill is untrusted in a spreadsheet; the amounts are our own.
+            writer.writerow({name: safe_text(row[name]) if name in TEXT_FIELDS and row[name]
+                             else row[name] for name in LINE_FIELDS})
     return path
 
-
-def _safe(value):
-    return safe_text(value) if isinstance(value, str) else value
