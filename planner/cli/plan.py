@@ -89,6 +89,10 @@ def plan(
     json_path: Annotated[Path | None, typer.Option("--json", help="JSON summary to write.")]
     = None,
     csv_dir: Annotated[Path | None, typer.Option("--csv", help="Folder for CSV tables.")] = None,
+    cur: Annotated[str | None, typer.Option(
+        help="A Cost and Usage Report (file, folder or s3://): adds a Reconciliation sheet.")]
+    = None,
+    month: Annotated[str | None, typer.Option(help="With --cur: the month, YYYY-MM.")] = None,
 ) -> None:
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
                              reencrypt_objects, billing_scope)
@@ -98,7 +102,7 @@ def plan(
     book = load_price_book(prices)
     usage_model = load_usage(usage)
     result = build_plan(load_inventory(inventory), settings, usage_model, book)
-    write_workbook(result, out_path)
+    write_workbook(result, out_path, reconciliation=_reconciliation(result, cur, month))
     document = summary(result)
     if json_path:
         write_json(document, json_path)
@@ -107,3 +111,17 @@ def plan(
     print_warnings(result.warnings)
     print_summary(document)
     out.print(f"Workbook: {out_path}")
+
+
+def _reconciliation(result, cur: str | None, month: str | None):
+    """`plan --cur`: the bill beside the plan, for the workbook's Reconciliation sheet."""
+    if cur is None:
+        return None
+    import boto3
+
+    from planner.reconcile import ReconcileRequest, run_reconcile
+
+    reconciliation = run_reconcile(result, ReconcileRequest(cur=cur, month=month),
+                                   lambda service, **kw: boto3.client(service, **kw))
+    out.print(reconciliation.headline(), markup=False, highlight=False, soft_wrap=True)
+    return reconciliation

@@ -42,6 +42,11 @@ def measure(
     cloudwatch: Annotated[
         bool, typer.Option("--cloudwatch", help="Add S3 GET/PUT request metrics per bucket.")
     ] = False,
+    cur: Annotated[
+        str | None, typer.Option(help="Billed requests per key from a Cost and Usage Report "
+                                      "(file, folder or s3://bucket/prefix) instead.")
+    ] = None,
+    month: Annotated[str | None, typer.Option(help="With --cur: the month, YYYY-MM.")] = None,
     inventory: Annotated[
         Path | None,
         typer.Option(help="An inventory JSON from `kmsplan scan`: key specs, ids and aliases."),
@@ -58,6 +63,9 @@ def measure(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was counted as JSON.")]
     = False,
 ) -> None:
+    if cur:
+        _measure_cur(cur, month, out_path, profile, region, endpoint_url, as_json)
+        return
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
         since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
@@ -133,4 +141,34 @@ def _print_text(result: MeasureResult, out_path: Path) -> None:
     for bucket in result.buckets:
         _say(out, f"  {bucket.arn}: GET {number(bucket.monthly_get_requests)}, "
                   f"PUT {number(bucket.monthly_put_requests)} a month")
+    _say(out, f"Wrote {out_path}")
+
+
+def _measure_cur(cur: str, month: str | None, out_path: Path, profile: str | None,
+                 region: str | None, endpoint_url: str | None, as_json: bool) -> None:
+    """`usage measure --cur`: per-key billed request counts into a usage file."""
+    from planner.measure.usage_file import write_usage
+    from planner.reconcile.calibrate import calibrate, calibration_document
+    from planner.reconcile.reader import read_bill
+    from pricing import load_price_book
+
+    s3 = None
+    if cur.startswith("s3://"):
+        session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
+        s3 = session.client("s3", endpoint_url=endpoint_url)
+    bill = read_bill(cur, load_price_book(), s3)
+    calibration = calibrate(bill, month)
+    document = calibration_document(calibration, bill)
+    write_usage(document, out_path)
+    if as_json:
+        out.print_json(json.dumps({"out": str(out_path), **document["measured"],
+                                   "keys": document["keys"]}))
+        return
+    _say(out, f"{bill.source}, {calibration.month}: {len(calibration.keys)} keys")
+    for arn, counts in document["keys"].items():
+        classes = ", ".join(f"{name} {number(n)}" for name, n in counts["requests"].items() if n)
+        _say(out, f"  {arn}: {classes or 'no billed requests'}")
+    if calibration.requests_without_key:
+        _say(err, f"warning: {number(calibration.requests_without_key)} billed requests name "
+                  "no key (the export has no resource ids?): not in the usage file")
     _say(out, f"Wrote {out_path}")

@@ -101,3 +101,14 @@ def test_reconcile_as_a_real_subprocess(files, tmp_path):
                            "--cur", str(bill), "--usage", str(usage), "--json", "-"],
                           capture_output=True, text=True, check=True)
     assert json.loads(done.stdout)["billed_usd"] == "6.56999997"
+
+
+def test_plan_with_cur_adds_the_reconciliation_sheet(files, tmp_path, capsys):
+    inventory, bill, usage = files
+    workbook = tmp_path / "plan.xlsx"
+    assert run(["plan", inventory, "--usage", usage, "--cur", bill, "--out", workbook]) == 0
+    assert "explains 78.4%" in capsys.readouterr().out
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames[-1] == "Reconciliation"
+    assert run(["plan", inventory, "--usage", usage, "--out", workbook]) == 0
+    assert "Reconciliation" not in openpyxl.load_workbook(workbook).sheetnames

@@ -1,0 +1,56 @@
+"""`kmsplan usage measure --cur`: billed requests per key as measured usage (source "cur")."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from planner.cli import main
+from planner.usage import load_usage
+from tests.plan.helpers import plan_for
+from tests.reconcile import cur, scenario
+
+
+def run(args) -> int:
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(a) for a in args])
+    return exit_info.value.code
+
+
+def test_billed_requests_per_key_become_a_usage_file_the_plan_prices(tmp_path, capsys):
+    bill = cur.cur2_parquet(tmp_path / "part.parquet", scenario.items())
+    usage = tmp_path / "usage.yaml"
+    assert run(["usage", "measure", "--cur", bill, "--out", usage, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["month"] == "2026-10" and printed["source"] == "cur"
+    keys = yaml.safe_load(usage.read_text())["keys"]
+    # Account 111111111111's 20,000 free requests go back to its keys with symmetric lines,
+    # by their billed symmetric requests: K1 1,000,000 and K3 50,000 of 1,050,000:
+    #   K1 20,000 x 1,000,000 / 1,050,000 = 19,047.62 -> 19,047 (+1, the larger remainder)
+    #   K3 20,000 x    50,000 / 1,050,000 =    952.38 ->    952
+    assert keys[scenario.K1.arn]["requests"]["symmetric"] == 1_000_000 + 19_048
+    assert keys[scenario.K1.arn]["requests"]["gdkp_rsa"] == 100
+    assert keys[scenario.K3_ARN]["requests"]["symmetric"] == 50_000 + 952
+    assert keys[scenario.K2.arn]["requests"]["asymmetric"] == 20_000
+    assert keys[scenario.K2.arn]["source"] == "cur"
+    assert keys[scenario.K2.arn]["window"] == "2026-10-01/2026-10-31"
+    # The plan prices the billed volume:
+    #   keys 2 x $1.00                                          = $2.00
+    #   K1 1,019,048 - 20,000 free = 999,048 / 10k x $0.03      = $2.997144
+    #   K1 100 RSA key pairs / 10k x $12.00                     = $0.12
+    #   K2 20,000 asymmetric / 10k x $0.15                      = $0.30
+    plan = plan_for(scenario.inventory(), usage)
+    assert str(plan.monthly_now) == "5.417144"
+    assert load_usage(usage).keys[scenario.K1.arn].label == \
+        "measured: cur, 2026-10-01/2026-10-31"
+    assert any(scenario.K3_ARN in warning for warning in plan.warnings)  # not scanned
+
+
+def test_a_month_without_kms_lines_is_bad_input(tmp_path, capsys):
+    bill = cur.legacy_csv(tmp_path / "cur.csv.gz", scenario.items())
+    assert run(["usage", "measure", "--cur", bill, "--month", "2025-01",
+                "--out", tmp_path / "u.yaml"]) == 2
+    assert "no KMS lines for 2025-01" in capsys.readouterr().err
+    assert not (tmp_path / "u.yaml").exists()
