@@ -90,23 +90,10 @@ def measure_athena(
 ) -> Measurement:
     """Run the query in `workgroup`, wait for it, and count its rows like log records."""
     keys = keys or KeyDirectory()
-    database = table.split(".", 1)[0]
-    query = count_query(table, since, until)
-    started = athena.start_query_execution(
-        QueryString=query, QueryExecutionContext={"Database": database}, WorkGroup=workgroup
-    )
-    query_id = started["QueryExecutionId"]
-    while True:
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        state = status["State"]
-        if state == "SUCCEEDED":
-            break
-        if state in ("FAILED", "CANCELLED"):
-            reason = status.get("StateChangeReason", "no reason given")
-            raise InputError(f"--athena {table}: query {query_id} {state}: {reason}")
-        sleep(poll_seconds)
+    query_id = run_query(athena, count_query(table, since, until), table, workgroup, sleep,
+                         poll_seconds)
     result = Measurement(source=f"Athena {table}")
-    for row in _rows(athena, query_id):
+    for row in result_rows(athena, query_id):
         _count_row(row, result, keys)
     # The days asked for are the window (--until is the first day left out); otherwise the
     # earliest and latest record read.
@@ -118,7 +105,26 @@ def measure_athena(
     return result
 
 
-def _rows(athena, query_id: str):
+def run_query(athena, query: str, table: str, workgroup: str,
+              sleep: Callable[[float], None] = time.sleep, poll_seconds: float = 2.0) -> str:
+    """Start `query` over DATABASE.TABLE `table` in `workgroup`, wait for it, return its id."""
+    started = athena.start_query_execution(
+        QueryString=query, QueryExecutionContext={"Database": table.split(".", 1)[0]},
+        WorkGroup=workgroup,
+    )
+    query_id = started["QueryExecutionId"]
+    while True:
+        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        state = status["State"]
+        if state == "SUCCEEDED":
+            return query_id
+        if state in ("FAILED", "CANCELLED"):
+            reason = status.get("StateChangeReason", "no reason given")
+            raise InputError(f"--athena {table}: query {query_id} {state}: {reason}")
+        sleep(poll_seconds)
+
+
+def result_rows(athena, query_id: str):
     """Result rows as dicts by column name; the first row of the first page is the header."""
     header = None
     pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=query_id)
