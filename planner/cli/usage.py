@@ -108,6 +108,8 @@ def _summary(result: MeasureResult, out_path: Path) -> dict:
         "bad_file_list": [{"file": b.name, "reason": b.reason} for b in measurement.bad_files],
         "window": measurement.window(),
         "window_days": measurement.window_days(),
+        "window_minutes": measurement.window_minutes(),
+        "declined_files": measurement.declined_files,
         "keys": {arn: figures["requests"] for arn, figures in keys.items()},
         "buckets": {
             b.arn: {"monthly_get_requests": b.monthly_get_requests,
@@ -123,16 +125,27 @@ def _say(console, text: str) -> None:
     console.print(text, markup=False, soft_wrap=True, highlight=False)
 
 
+# More declined files than this and stderr says so (a few odd files are normal).
+DECLINED_NOTE = 3
+
+
 def _warn(result: MeasureResult) -> None:
     for bad in result.measurement.bad_files:
         _say(err, f"warning: bad log file {bad.name}: {bad.reason}")
+    declined = result.measurement.declined_files
+    if declined > DECLINED_NOTE:
+        _say(err, f"note: the fast path declined {number(declined)} of "
+                  f"{number(result.measurement.files)} files (unusual records: escapes, odd "
+                  "types); they were counted on the slower reference path, with the same rules")
     for bucket in result.buckets_not_measured:
         _say(err, f"warning: bucket {bucket.bucket} not measured: {bucket.reason}")
 
 
 def _print_text(result: MeasureResult, out_path: Path) -> None:
     m = result.measurement
-    window = f"{m.window()} ({m.window_days()} days)" if m.window() else "none (nothing read)"
+    minutes = m.window_minutes()
+    length = f"{minutes} minutes" if minutes is not None else f"{m.window_days()} days"
+    window = f"{m.window()} ({length})" if m.window() else "none (nothing read)"
     _say(out, f"{m.source}: {number(m.files)} files, {number(m.events)} KMS events, "
               f"{len(m.bad_files)} bad files; window {window}")
     for arn, figures in m.monthly_keys().items():

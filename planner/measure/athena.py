@@ -26,7 +26,9 @@ TABLE_NAME = re.compile(r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COLUMNS = ("is_kms", "key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
            "algorithm", "service", "requests", "first_event", "last_event")
-KEY_ARN = "element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'), r -> r.arn), 1)"
+# The first key ARN among the AWS::KMS::Key resources (UpdateAlias lists the alias first).
+KEY_ARN = ("element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'"
+           " AND strpos(r.arn, ':key/') > 0), r -> r.arn), 1)")
 # Every KMS event, both copies of a cross-account call included: the rows keep the recipient
 # account (`account`), and counts.Measurement decides which copy counts, as for log files.
 KMS_EVENT = "(eventsource = 'kms.amazonaws.com')"
