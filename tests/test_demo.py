@@ -86,3 +86,24 @@ def test_demo_workbook_has_the_budget_review_sheets(demo_run):
 def test_demo_leaves_nothing_running(demo_run):
     _, threads_before = demo_run
     assert threading.active_count() <= threads_before
+
+
+def test_demo_writes_a_bill_and_reconciles_it(demo_run, tmp_path, capsys):
+    folder, _ = demo_run
+    assert (folder / "demo-cur.parquet").is_file()
+    sheet = openpyxl.load_workbook(folder / "demo.xlsx", data_only=True)["Reconciliation"]
+    notes = {row[14] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"matched", "key not in the inventory: region not scanned",
+            "requests the plan did not estimate"} <= notes
+    with pytest.raises(SystemExit) as exit_info:
+        main(["reconcile", str(folder / "demo-inventory.json"), "--cur",
+              str(folder / "demo-cur.parquet"), "--usage", str(folder / "demo-usage.yaml"),
+              "--billing-scope", "organization", "--json", "-"])
+    assert exit_info.value.code == 0
+    document = json.loads(capsys.readouterr().out)
+    # The same plan and bill: the sheet's cached share is the command's.
+    cached = {row[16]: row[17] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert round(cached["Share of the bill explained"], 4) == \
+        float(document["explained_share"])
+    assert 0.8 < float(document["explained_share"]) < 1  # a realistic variance, not a copy
+    assert document["excluded"] == {"Credit": {"lines": 1, "usd": "-1"}}

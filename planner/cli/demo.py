@@ -28,6 +28,9 @@ def demo(
               f"in {len(inventory.accounts)} accounts and {len(inventory.regions)} regions.")
     print_unreadable(inventory)
     print_summary(result.summary)
+    if result.reconciliation is not None:
+        out.print(f"Bill (CUR 2.0): {result.cur}: {result.reconciliation.headline()}",
+                  markup=False, highlight=False)
     out.print(f"Workbook: {result.workbook}")
     out.print(f"Inventory: {result.inventory}  Summary: {result.summary_json}")
     out.print(f"Plan it again, or change the usage file and see: {result.replan_command}")

@@ -213,7 +213,7 @@ def reconcile(plan: Plan, bill: Bill, month: str | None = None,
     billed = billed_lines(bill, month, organization)
     _collapse_unkeyed(planned, billed)
     inventory = plan.inventory
-    known_keys = {key.arn for key in inventory.keys}
+    known_keys = {key.arn for key in inventory.keys} | {key.ref for key in plan.keys}
     lines = []
     for where in sorted(set(planned) | set(billed), key=_order):
         line = planned.get(where) or Line(*where)
@@ -259,6 +259,8 @@ def _judge(line: Line, known_keys: set, regions: set, accounts: set) -> tuple[st
         return "a KMS usage type no price book entry names", "other"
     if not billed:
         return "planned, not billed", None
+    if planned:  # the plan prices this key (listed by the scan, or named by its resources)
+        return "matched", "under"
     if line.key_arn is not None and line.key_arn not in known_keys:
         parts = line.key_arn.split(":")
         if len(parts) > 4 and parts[3] not in regions:
@@ -270,8 +272,6 @@ def _judge(line: Line, known_keys: set, regions: set, accounts: set) -> tuple[st
         return "region not scanned", "unscanned"
     if line.account not in accounts and line.account != "organization":
         return "account not scanned", "unscanned"
-    if not planned:
-        if line.charge == KEY_CHARGE:
-            return "key billed, the plan prices none here", "unscanned"
-        return "requests the plan did not estimate", "not_estimated"
-    return "matched", "under"
+    if line.charge == KEY_CHARGE:
+        return "key billed, the plan prices none here", "unscanned"
+    return "requests the plan did not estimate", "not_estimated"
