@@ -128,7 +128,7 @@ def baseline(path: Path) -> None:
 
     from planner.reconcile.formats import CUR2
 
-    wanted = [*CUR2.columns.values(), CUR2.optional["region"]]
+    wanted = [*CUR2.columns.values(), CUR2.optional["resource"], CUR2.optional["region"]]
     if path.name.endswith(".parquet"):
         for _ in pq.ParquetFile(path).iter_batches(1 << 18, columns=wanted):
             pass

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from planner.errors import InputError
 
-# The fields every format must provide, in the order of Format.columns.
-FIELDS = ("product", "line_type", "start", "account", "usage_type", "resource", "quantity",
-          "cost", "description")
+# The fields every format must provide; `resource` (the key ARN) only when the export
+# includes resource ids, and the region column when there is one, are optional.
+FIELDS = ("product", "line_type", "start", "account", "usage_type", "quantity", "cost",
+          "description")
 
 
 @dataclass(frozen=True)
@@ -32,21 +33,20 @@ LEGACY = Format(
     name="legacy CUR",
     columns={"product": "lineItem/ProductCode", "line_type": "lineItem/LineItemType",
              "start": "lineItem/UsageStartDate", "account": "lineItem/UsageAccountId",
-             "usage_type": "lineItem/UsageType", "resource": "lineItem/ResourceId",
-             "quantity": "lineItem/UsageAmount", "cost": "lineItem/UnblendedCost",
-             "description": "lineItem/LineItemDescription"},
+             "usage_type": "lineItem/UsageType", "quantity": "lineItem/UsageAmount",
+             "cost": "lineItem/UnblendedCost", "description": "lineItem/LineItemDescription"},
     product_value="awskms",
-    optional={"region": "product/regionCode"},
+    optional={"resource": "lineItem/ResourceId", "region": "product/regionCode"},
 )
 CUR2 = Format(
     name="CUR 2.0",
     columns={"product": "line_item_product_code", "line_type": "line_item_line_item_type",
              "start": "line_item_usage_start_date", "account": "line_item_usage_account_id",
-             "usage_type": "line_item_usage_type", "resource": "line_item_resource_id",
-             "quantity": "line_item_usage_amount", "cost": "line_item_unblended_cost",
+             "usage_type": "line_item_usage_type", "quantity": "line_item_usage_amount",
+             "cost": "line_item_unblended_cost",
              "description": "line_item_line_item_description"},
     product_value="awskms",
-    optional={"region": "product_region_code"},
+    optional={"resource": "line_item_resource_id", "region": "product_region_code"},
 )
 # FOCUS: ListCost is the charge at list price (what the plan prices); BilledCost less ListCost
 # on usage lines is the negotiated discount, shown as its own line.
@@ -54,11 +54,11 @@ FOCUS = Format(
     name="FOCUS",
     columns={"product": "x_ServiceCode", "line_type": "ChargeCategory",
              "start": "ChargePeriodStart", "account": "SubAccountId",
-             "usage_type": "x_UsageType", "resource": "ResourceId",
-             "quantity": "ConsumedQuantity", "cost": "ListCost",
+             "usage_type": "x_UsageType", "quantity": "ConsumedQuantity", "cost": "ListCost",
              "description": "ChargeDescription"},
     product_value="awskms",
-    optional={"region": "RegionId", "charge_class": "ChargeClass", "billed": "BilledCost"},
+    optional={"resource": "ResourceId", "region": "RegionId", "charge_class": "ChargeClass",
+              "billed": "BilledCost"},
 )
 FORMATS = (LEGACY, CUR2, FOCUS)
 

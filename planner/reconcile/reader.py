@@ -50,6 +50,7 @@ def read_bill(path: str, book: PriceBook, s3=None) -> Bill:
                 builder = BillBuilder(bill, book)
             elif fmt.name != bill.format:
                 raise InputError(f"{name}: a {fmt.name} file among {bill.format} files")
+            bill.resource_ids &= fmt.optional["resource"] in columns
             for batch in _batches(local, name, fmt, columns):
                 bill.lines_read += batch.num_rows
                 _add_groups(builder, _grouped(batch, fmt, name))
@@ -150,6 +151,14 @@ def _text(column):
     return pc.fill_null(pc.cast(column, pa.string()), "")
 
 
+def _optional(table, fmt: Format, field: str):
+    """An optional column's text, or "" on every row when the export does not have it."""
+    column = fmt.optional.get(field)
+    if column in table.column_names:
+        return _text(table.column(column))
+    return pa.repeat("", table.num_rows)
+
+
 def _grouped(batch, fmt: Format, name: str):
     cols = fmt.columns
     table = pa.Table.from_batches([batch])
@@ -165,16 +174,14 @@ def _grouped(batch, fmt: Format, name: str):
     if "billed" in fmt.optional and fmt.optional["billed"] in table.column_names:
         billed = _decimal(table.column(fmt.optional["billed"]), name, fmt.optional["billed"])
         discount = pc.subtract(billed, cost)  # FOCUS: negotiated discount off the list cost
-    region_col = fmt.optional.get("region")
-    region = (_text(table.column(region_col)) if region_col in table.column_names
-              else pa.repeat("", table.num_rows))
+    region, resource = (_optional(table, fmt, field) for field in ("region", "resource"))
     description = pc.utf8_lower(_text(table.column(cols["description"])))
     grouped = pa.table({
         "month": pc.utf8_slice_codeunits(_text(table.column(cols["start"])), 0, 7),
         "line_type": line_type,
         "account": _text(table.column(cols["account"])),
         "usage_type": _text(table.column(cols["usage_type"])),
-        "resource": _text(table.column(cols["resource"])),
+        "resource": resource,
         "region": region,
         "free": pc.match_substring(description, FREE_TIER_SIGN),
         "quantity": _decimal(table.column(cols["quantity"]), name, cols["quantity"]),

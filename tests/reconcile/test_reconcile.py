@@ -90,9 +90,15 @@ def test_a_folder_of_parts_is_read_as_one_export(tmp_path, plan):
 
 
 def test_without_resource_ids_the_plan_is_compared_per_usage_type(tmp_path, plan):
-    items = [dict(item, resource="") for item in scenario.items()]
-    path = export(tmp_path, "legacy CUR csv.gz", items)
-    document = reconcile_document(reconcile(plan, read_bill(str(path), plan.book)))
+    # An export made without "Include resource IDs" has no lineItem/ResourceId column.
+    path = tmp_path / "cur.csv.gz"
+    at = cur.LEGACY_COLUMNS.index("lineItem/ResourceId")
+    rows = [row[:at] + row[at + 1:] for row in
+            (cur._legacy_row(i, item) for i, item in enumerate(scenario.items()))]
+    cur._write_csv_gz(path, cur.LEGACY_COLUMNS[:at] + cur.LEGACY_COLUMNS[at + 1:], rows)
+    bill = read_bill(str(path), plan.book)
+    assert bill.resource_ids is False
+    document = reconcile_document(reconcile(plan, bill))
     keys = [row for row in document["lines"]
             if row["region"] == "us-east-1" and row["charge"] == "key_month"]
     # K1 and K2 billed as one line: 2 x 0.99999999 = 1.99999998 against 2 key-months, $2.00.
@@ -117,9 +123,9 @@ def test_a_file_that_is_not_an_export_is_bad_input(tmp_path, plan, content, mess
 
 def test_a_missing_column_is_named(tmp_path, plan):
     path = tmp_path / "cur.csv.gz"
-    columns = [c for c in cur.LEGACY_COLUMNS if c != "lineItem/ResourceId"]
+    columns = [c for c in cur.LEGACY_COLUMNS if c != "lineItem/UsageType"]
     cur._write_csv_gz(path, columns, [])
-    with pytest.raises(InputError, match="legacy CUR export without the column.*ResourceId"):
+    with pytest.raises(InputError, match="legacy CUR export without the column.*UsageType"):
         read_bill(str(path), plan.book)
 
 
