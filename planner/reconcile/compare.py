@@ -249,8 +249,9 @@ def _collapse_unkeyed(planned: dict, billed: dict) -> None:
 
 
 def _judge(line: Line, known_keys: set, regions: set, accounts: set) -> tuple[str, str | None]:
-    billed, planned = line.billed_usd or line.billed_quantity, line.planned_usd \
-        or line.planned_quantity
+    """(note, reason): what the line is, and why the bill has more than the plan explains."""
+    billed = line.billed_usd or line.billed_quantity  # a free line is billed all the same
+    planned = line.planned_usd or line.planned_quantity
     if line.charge == DISCOUNT:
         return "discount: not in the plan, which prices at list", None
     if line.charge == FREE_TIER:
