@@ -24,15 +24,17 @@ import pyarrow.parquet as pq
 from botocore.exceptions import ClientError
 
 from planner.errors import InputError
-from planner.reconcile.bill import FREE_TIER_SIGN, Bill, BillBuilder
+from planner.reconcile.bill import FREE_TIER_SIGN, ZERO, Bill, BillBuilder
 from planner.reconcile.formats import Format, detect
 from pricing import PriceBook
 
 SUFFIXES = (".csv.gz", ".csv", ".parquet")
 BATCH_ROWS = 1 << 18  # Parquet rows per batch
-CSV_BLOCK = 1 << 24  # bytes of CSV per block
+CSV_BLOCK = 1 << 22  # bytes of CSV per block (pyarrow reads a few ahead)
 MONEY = pa.decimal128(30, 12)  # CUR costs carry up to 10 decimals; sums stay exact
 GROUP_BY = ["month", "line_type", "account", "usage_type", "resource", "region", "free"]
+SUMS = ("quantity", "cost", "discount", "lines")
+MERGE_ROWS = 200_000  # grouped rows held before they are grouped again
 
 
 def read_bill(path: str, book: PriceBook, s3=None) -> Bill:
@@ -51,9 +53,11 @@ def read_bill(path: str, book: PriceBook, s3=None) -> Bill:
             elif fmt.name != bill.format:
                 raise InputError(f"{name}: a {fmt.name} file among {bill.format} files")
             bill.resource_ids &= fmt.optional["resource"] in columns
+            groups = _Groups()
             for batch in _batches(local, name, fmt, columns):
                 bill.lines_read += batch.num_rows
-                _add_groups(builder, _grouped(batch, fmt, name))
+                groups.add(_grouped(batch, fmt, name))
+            _add_groups(builder, groups.result())
     if bill is None or not found:
         raise InputError(f"{path}: no billing export files ({', '.join(SUFFIXES)}) found")
     return bill
@@ -148,7 +152,17 @@ def _decimal(column, name: str, field: str):
 
 
 def _text(column):
-    return pc.fill_null(pc.cast(column, pa.string()), "")
+    if not pa.types.is_string(column.type):
+        column = pc.cast(column, pa.string())
+    return pc.fill_null(column, "") if column.null_count else column
+
+
+def _month(column):
+    """YYYY-MM of each usage start: text's first 7 characters, or a timestamp's year and
+    month as the number YYYYMM (cheaper than formatting each; turned into text per group)."""
+    if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
+        return pc.fill_null(pc.add(pc.multiply(pc.year(column), 100), pc.month(column)), 0)
+    return pc.utf8_slice_codeunits(_text(column), 0, 7)
 
 
 def _optional(table, fmt: Format, field: str):
@@ -170,35 +184,72 @@ def _grouped(batch, fmt: Format, name: str):
         corrected = pc.equal(_text(table.column(fmt.optional["charge_class"])), "Correction")
         line_type = pc.if_else(corrected, "Correction", line_type)
     cost = _decimal(table.column(cols["cost"]), name, cols["cost"])
-    discount = pc.subtract(cost, cost)
+    sums = {"cost": cost}
     if "billed" in fmt.optional and fmt.optional["billed"] in table.column_names:
         billed = _decimal(table.column(fmt.optional["billed"]), name, fmt.optional["billed"])
-        discount = pc.subtract(billed, cost)  # FOCUS: negotiated discount off the list cost
+        sums["discount"] = pc.subtract(billed, cost)  # FOCUS: the discount off list cost
     region, resource = (_optional(table, fmt, field) for field in ("region", "resource"))
-    description = pc.utf8_lower(_text(table.column(cols["description"])))
+    description = _text(table.column(cols["description"]))
     grouped = pa.table({
-        "month": pc.utf8_slice_codeunits(_text(table.column(cols["start"])), 0, 7),
+        "month": _month(table.column(cols["start"])),
         "line_type": line_type,
         "account": _text(table.column(cols["account"])),
         "usage_type": _text(table.column(cols["usage_type"])),
         "resource": resource,
         "region": region,
-        "free": pc.match_substring(description, FREE_TIER_SIGN),
+        "free": pc.match_substring(description, FREE_TIER_SIGN, ignore_case=True),
         "quantity": _decimal(table.column(cols["quantity"]), name, cols["quantity"]),
-        "cost": cost, "discount": discount,
+        **sums,
     })
-    return grouped.group_by(GROUP_BY).aggregate([
-        ("quantity", "sum"), ("cost", "sum"), ("discount", "sum"),
-        ("cost", "count", pc.CountOptions(mode="all")),
-    ])
+    grouped = grouped.append_column("lines", pa.repeat(pa.scalar(1, pa.int64()),
+                                                       grouped.num_rows))
+    return _group(grouped)
+
+
+def _group(table):
+    """Rows with the same GROUP_BY values, their SUMS added up (same column names)."""
+    summed = table.group_by(GROUP_BY).aggregate(
+        [(name, "sum") for name in SUMS if name in table.column_names])
+    return summed.rename_columns([name.removesuffix("_sum") for name in summed.column_names])
+
+
+class _Groups:
+    """Grouped batches, grouped again in pyarrow whenever they pile up: Python sees each
+    distinct group once per file, not once per batch."""
+
+    def __init__(self):
+        self.parts: list = []
+        self.rows = 0
+        self.limit = MERGE_ROWS  # doubles with the distinct groups, so merges stay rare
+
+    def add(self, grouped) -> None:
+        if grouped is None:
+            return
+        self.parts.append(grouped)
+        self.rows += grouped.num_rows
+        if self.rows > self.limit:
+            self._merge()
+            self.limit = max(MERGE_ROWS, 2 * self.rows)
+
+    def _merge(self) -> None:
+        if len(self.parts) > 1:
+            self.parts = [_group(pa.concat_tables(self.parts, promote_options="permissive"))]
+        self.rows = self.parts[0].num_rows if self.parts else 0
+
+    def result(self):
+        self._merge()
+        return self.parts[0] if self.parts else None
 
 
 def _add_groups(builder: BillBuilder, grouped) -> None:
     if grouped is None:
         return
     for row in grouped.to_pylist():
-        builder.add(month=row["month"], line_type=row["line_type"], account=row["account"],
+        month = row["month"]
+        if isinstance(month, int):  # YYYYMM from a timestamp column
+            month = f"{month // 100:04d}-{month % 100:02d}"
+        builder.add(month=month, line_type=row["line_type"], account=row["account"],
                     usage_type=row["usage_type"], resource=row["resource"] or None,
                     region=row["region"] or None, free=row["free"],
-                    quantity=row["quantity_sum"], cost=row["cost_sum"],
-                    lines=row["cost_count"], discount=row["discount_sum"])
+                    quantity=row["quantity"], cost=row["cost"], lines=row["lines"],
+                    discount=row.get("discount") or ZERO)
