@@ -111,7 +111,7 @@ def write_demo_cur(plan: Plan, path: Path) -> Path:
                                   for r in rows], pa.timestamp("ms", "UTC")),
         names["account"]: pa.array([r["account"] for r in rows]),
         names["usage_type"]: pa.array([r["usage_type"] for r in rows]),
-        names["resource"]: pa.array([r["resource"] for r in rows]),
+        CUR2.optional["resource"]: pa.array([r["resource"] for r in rows]),
         names["quantity"]: pa.array([float(r["quantity"]) for r in rows], pa.float64()),
         names["cost"]: pa.array([float(r["cost"]) for r in rows], pa.float64()),
         names["description"]: pa.array([r["description"] for r in rows]),
