@@ -9,6 +9,7 @@ import yaml
 
 from planner.cli import main
 from planner.usage import load_usage
+from tests.factories import make_resource
 from tests.plan.helpers import plan_for
 from tests.reconcile import cur, scenario
 
@@ -54,3 +55,24 @@ def test_a_month_without_kms_lines_is_bad_input(tmp_path, capsys):
                 "--out", tmp_path / "u.yaml"]) == 2
     assert "no KMS lines for 2025-01" in capsys.readouterr().err
     assert not (tmp_path / "u.yaml").exists()
+
+
+def test_a_keys_resources_share_its_billed_total(tmp_path, capsys):
+    # Two buckets on K1: whatever the defaults estimate for each, the plan's K1 symmetric
+    # requests are the billed 1,019,048, spread over the buckets by their estimates.
+    bill = cur.legacy_csv(tmp_path / "cur.csv.gz", scenario.items())
+    usage = tmp_path / "usage.yaml"
+    assert run(["usage", "measure", "--cur", bill, "--out", usage]) == 0
+    inventory = scenario.inventory()
+    inventory.resources = [
+        make_resource("bucket", name, "customer-managed", key=scenario.K1.arn,
+                      object_count=count, bucket_key=False)
+        for name, count in (("orders", 1_000), ("images", 3_000))]
+    plan = plan_for(inventory, usage)
+    rows = [r for r in plan.requests if r.phase == "now" and r.key_ref == scenario.K1.arn
+            and r.request_class == "symmetric"]
+    assert sum(r.requests for r in rows) == 1_019_048
+    shares = [p.priced_now for p in plan.resources]
+    assert sum(shares) == 1_019_048 and all(shares)
+    assert {p.sources["kms_requests"] for p in plan.resources} == \
+        {"measured: cur, 2026-10-01/2026-10-31"}

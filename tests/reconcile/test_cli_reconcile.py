@@ -51,6 +51,8 @@ def test_reconcile_writes_json_csv_and_a_live_sheet(files, tmp_path, capsys):
     assert "Reconciliation" in book.sheetnames
     sheet = book["Reconciliation"]
     assert sheet.freeze_panes == "A2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$1:$1"
     header = [c.value for c in sheet[1]][:15]
     assert header[6:9] == ["billed quantity", "billed cost", "planned quantity"]
     k1_requests = next(row for row in sheet.iter_rows(min_row=2, values_only=True)

@@ -70,6 +70,10 @@ def write_reconciliation(table: Table, rec: Reconciliation, plan: Plan, prices: 
             Formula(explained, line.explained_usd), line.note,
         ])
     table.finish()
+    for _, sheet, header, _ in table.parts:  # printed: landscape, one page wide, header kept
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header)
     _write_totals(table, rec)
 
 
