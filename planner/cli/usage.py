@@ -163,8 +163,10 @@ def _measure_cur(cur: str, month: str | None, out_path: Path, profile: str | Non
     from planner.measure.usage_file import write_usage
     from planner.reconcile.calibrate import calibrate, calibration_document
     from planner.reconcile.reader import read_bill
+    from planner.reconcile.run import ReconcileRequest, check_request
     from pricing import load_price_book
 
+    check_request(ReconcileRequest(cur=cur, month=month))
     s3 = None
     if cur.startswith("s3://"):
         session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")

@@ -55,6 +55,9 @@ def test_a_month_without_kms_lines_is_bad_input(tmp_path, capsys):
                 "--out", tmp_path / "u.yaml"]) == 2
     assert "no KMS lines for 2025-01" in capsys.readouterr().err
     assert not (tmp_path / "u.yaml").exists()
+    assert run(["usage", "measure", "--cur", bill, "--month", "2025-1",
+                "--out", tmp_path / "u.yaml"]) == 2
+    assert "--month: '2025-1' is not a month" in capsys.readouterr().err
 
 
 def test_a_keys_resources_share_its_billed_total(tmp_path, capsys):
