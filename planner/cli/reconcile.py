@@ -79,6 +79,8 @@ def reconcile(
     except BotoCoreError as exc:
         fail(f"AWS: {exc}", 1)
     document = reconcile_document(result)
+    for warning in result.warnings:
+        say(f"warning: {warning}")
     if out_path:
         write_workbook(plan, out_path, reconciliation=result)
     if json_path == "-":

@@ -50,6 +50,7 @@ class Bill:
     excluded: dict[tuple, Amount] = field(default_factory=lambda: defaultdict(Amount))
     lines_read: int = 0  # every line of the export, KMS or not
     resource_ids: bool = True  # False: the export carries no key ARNs (Cost Explorer)
+    warnings: list[str] = field(default_factory=list)
 
     def months(self) -> list[str]:
         return sorted({key[0] for key in self.usage})

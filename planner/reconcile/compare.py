@@ -226,7 +226,7 @@ def reconcile(plan: Plan, bill: Bill, month: str | None = None,
     excluded = {line_type: amount for (line_month, line_type), amount in bill.excluded.items()
                 if line_month == month}
     return Reconciliation(month, bill.source, bill.format, lines, excluded, plan.monthly_now,
-                          free_tier_apart)
+                          free_tier_apart, list(bill.warnings))
 
 
 def _order(where: tuple) -> tuple:

@@ -13,9 +13,10 @@ import gzip
 import os
 import tempfile
 import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,9 +43,12 @@ def read_bill(path: str, book: PriceBook, s3=None) -> Bill:
     bill: Bill | None = None
     builder = None
     found = 0
+    versions: dict[tuple[str, str], set[str]] = defaultdict(set)
     with _files(path, s3) as files:
         for name, local in files:
             found += 1
+            where = PurePosixPath(name)
+            versions[(str(where.parent.parent), where.name)].add(where.parent.name)
             columns = _columns(local, name)
             fmt = detect(columns, name)
             if bill is None:
@@ -60,7 +64,17 @@ def read_bill(path: str, book: PriceBook, s3=None) -> Bill:
             _add_groups(builder, groups.result())
     if bill is None or not found:
         raise InputError(f"{path}: no billing export files ({', '.join(SUFFIXES)}) found")
+    bill.warnings += _versions_warnings(versions)
     return bill
+
+
+def _versions_warnings(versions: dict[tuple[str, str], set[str]]) -> list[str]:
+    """A legacy report that keeps every version puts each in its own assembly folder, with
+    the same file names: reading them all counts the month once per version."""
+    return [f"{folder}: {name} is in {len(parents)} folders ({', '.join(sorted(parents))}): "
+            "if these are versions of one report, the month is counted once per version; "
+            "point --cur at one version's folder"
+            for (folder, name), parents in sorted(versions.items()) if len(parents) > 1]
 
 
 @contextmanager

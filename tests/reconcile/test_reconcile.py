@@ -89,6 +89,17 @@ def test_a_folder_of_parts_is_read_as_one_export(tmp_path, plan):
     assert document["billed_usd"] == "6.56999997"
 
 
+def test_several_versions_of_a_legacy_report_are_warned_about(tmp_path, plan):
+    period = tmp_path / "kms-report" / "20261001-20261101"
+    for assembly in ("1f2e3d4c", "5a6b7c8d"):
+        (period / assembly).mkdir(parents=True)
+        cur.legacy_csv(period / assembly / "kms-report-1.csv.gz", scenario.items())
+    bill = read_bill(str(tmp_path), plan.book)
+    [warning] = bill.warnings
+    assert "kms-report-1.csv.gz is in 2 folders (1f2e3d4c, 5a6b7c8d)" in warning
+    assert reconcile(plan, bill).warnings == [warning]
+
+
 def test_without_resource_ids_the_plan_is_compared_per_usage_type(tmp_path, plan):
     # An export made without "Include resource IDs" has no lineItem/ResourceId column.
     path = tmp_path / "cur.csv.gz"
