@@ -106,3 +106,22 @@ def test_reconcile_cost_explorer_from_the_command_line(ce, tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["explained_share"] == "0.8175"
     assert "each GetCostAndUsage request costs $0.01" in captured.err
+
+
+def test_every_page_is_read(fresh_aws, tmp_path):
+    # GetCostAndUsage has no paginator: the reader follows NextPageToken itself. Moto hands
+    # out one queued result per distinct request, and the token makes the second distinct.
+    first = month_result(USAGE["ResultsByTime"][0]["Groups"][:2])
+    first["NextPageToken"] = "page-2"
+    second = month_result(USAGE["ResultsByTime"][0]["Groups"][2:])
+    body = json.dumps({"results": [first, second, RECORD_TYPES]}).encode()
+    urllib.request.urlopen(urllib.request.Request(
+        f"{fresh_aws}/moto-api/static/ce/cost-and-usage-results", data=body,
+        method="POST")).close()
+    client = boto3.client("ce", region_name="us-east-1", endpoint_url=fresh_aws)
+    said = []
+    plan = plan_for(scenario.inventory(), write_usage(tmp_path, scenario.USAGE))
+    bill = cost_explorer_bill(client, "2026-10", plan.book, said.append)
+    document = reconcile_document(reconcile(plan, bill, "2026-10", free_tier_apart=False))
+    assert document["billed_usd"] == "6.3"  # both pages: 2 + 3 + 0.30 + 1
+    assert said[-1] == "Cost Explorer: 3 requests made ($0.03)"
