@@ -102,7 +102,7 @@ def test_demo_writes_a_bill_and_reconciles_it(demo_run, tmp_path, capsys):
     assert exit_info.value.code == 0
     document = json.loads(capsys.readouterr().out)
     # The same plan and bill: the sheet's cached share is the command's.
-    cached = {row[16]: row[17] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    cached = {row[17]: row[18] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert round(cached["Share of the bill explained"], 4) == \
         float(document["explained_share"])
     assert 0.8 < float(document["explained_share"]) < 1  # a realistic variance, not a copy

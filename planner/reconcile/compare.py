@@ -27,6 +27,8 @@ from planner.reconcile.bill import (
 from pricing.costs import REQUEST_CLASSES
 
 ZERO = Decimal(0)
+KEY_SOURCE = "key listed by the scan, a month at the price book's key-month"
+FREE_SOURCE = "the price book's free tier, shared out by the plan"
 SYMMETRIC = REQUEST_CLASSES["symmetric"][0]
 # Why a line is not (wholly) explained; the order the headline lists them in.
 REASONS = {
@@ -55,6 +57,13 @@ class Line:
     planned_rotation_quantity: Decimal = ZERO  # rotation key-months inside planned_quantity
     note: str = ""
     reason: str | None = None  # a REASONS key when the bill has more than the plan explains
+    # Where the planned figure comes from: the scan's key list, or the request rows' sources
+    # ("estimated from usage figures", "measured: cur, ...", ...).
+    planned_sources: set[str] = field(default_factory=set)
+
+    @property
+    def planned_source(self) -> str:
+        return "; ".join(sorted(self.planned_sources))
 
     @property
     def variance_usd(self) -> Decimal:
@@ -160,6 +169,8 @@ def planned_lines(plan: Plan, free_tier_apart: bool = True) -> dict[tuple, Line]
         if key.status != "existing" or not key.lines_now:
             continue
         target = line(key.account, key.region, KEY_CHARGE, key.ref)
+        target.planned_sources.add(KEY_SOURCE + (f", rotations {key.rotations_source}"
+                                                 if key.rotations_source else ""))
         for cost_line in key.lines_now:
             target.planned_quantity += cost_line.quantity
             target.planned_usd += cost_line.cost
@@ -174,11 +185,14 @@ def planned_lines(plan: Plan, free_tier_apart: bool = True) -> dict[tuple, Line]
         charge = entry if entry in suffixed else SYMMETRIC
         account = row.scope if row.scope != "organization" else row.account
         target = line(account, row.region, charge, row.key_ref)
+        target.planned_sources.add(row.source)
         paid = row.requests - row.free if free_tier_apart else row.requests
         target.planned_quantity += Decimal(paid)
         target.planned_usd += row.line.cost
         if row.free and free_tier_apart:
-            line(row.scope, GLOBAL, FREE_TIER, None).planned_quantity += Decimal(row.free)
+            free = line(row.scope, GLOBAL, FREE_TIER, None)
+            free.planned_quantity += Decimal(row.free)
+            free.planned_sources.add(FREE_SOURCE)
     return lines
 
 
@@ -246,6 +260,7 @@ def _collapse_unkeyed(planned: dict, billed: dict) -> None:
         target.planned_quantity += line.planned_quantity
         target.planned_usd += line.planned_usd
         target.planned_rotation_quantity += line.planned_rotation_quantity
+        target.planned_sources |= line.planned_sources
 
 
 def _judge(line: Line, known_keys: set, regions: set, accounts: set) -> tuple[str, str | None]:

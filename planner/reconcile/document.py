@@ -13,8 +13,9 @@ from planner.report.safety import safe_text
 SCHEMA = "kmsplan.reconcile/1"
 CSV_NAME = "reconciliation.csv"
 LINE_FIELDS = ("account", "region", "charge", "charge_name", "key_arn", "billed_quantity",
-               "billed_usd", "planned_quantity", "planned_usd", "variance_usd", "note")
-TEXT_FIELDS = ("account", "region", "key_arn", "note")
+               "billed_usd", "planned_quantity", "planned_usd", "variance_usd",
+               "planned_source", "note")
+TEXT_FIELDS = ("account", "region", "key_arn", "planned_source", "note")
 
 
 def plain(value: Decimal | None) -> str | None:
@@ -32,7 +33,7 @@ def _line(line) -> dict:
         "billed_quantity": plain(line.billed_quantity), "billed_usd": plain(line.billed_usd),
         "planned_quantity": plain(line.planned_quantity),
         "planned_usd": plain(line.planned_usd), "variance_usd": plain(line.variance_usd),
-        "note": line.note,
+        "planned_source": line.planned_source, "note": line.note,
     }
 
 

@@ -64,7 +64,7 @@ def test_reconcile_writes_json_csv_and_a_live_sheet(files, tmp_path, capsys):
     [recalculated] = recalculate([workbook], tmp_path)
     values = openpyxl.load_workbook(recalculated, data_only=True)
     cells = values["Reconciliation"]
-    found = {cells.cell(row, 17).value: cells.cell(row, 18).value for row in range(2, 8)}
+    found = {cells.cell(row, 18).value: cells.cell(row, 19).value for row in range(2, 8)}
     assert round(found["Billed at list (usage lines)"], 8) == 6.56999997
     assert round(found["Planned now (this plan)"], 8) == 5.15
     assert round(found["Discounts (EDP and other)"], 8) == -0.25

@@ -55,11 +55,13 @@ def test_every_format_gives_the_hand_worked_comparison(tmp_path, plan, kind):
     k1_requests = by_line[("us-east-1", "requests_symmetric", scenario.K1.arn)]
     assert (k1_requests["billed_quantity"], k1_requests["planned_quantity"]) == \
         ("1000000", "1000000")  # 1,020,000 planned less the 20,000 free
+    assert k1_requests["planned_source"] == "measured: test"  # the usage file's source
     assert by_line[("global", "free_tier", None)]["billed_quantity"] == "20000"
     assert by_line[("global", "free_tier", None)]["planned_quantity"] == "20000"
     k2_keys = by_line[("us-east-1", "key_month", scenario.K2.arn)]
     assert k2_keys["billed_quantity"] == "0.99999999"  # 730 x 0.0013698630
     assert k2_keys["variance_usd"] == "-0.00000001"
+    assert k2_keys["planned_source"].startswith("key listed by the scan")
     unscanned = by_line[("eu-west-1", "key_month", scenario.K3_ARN)]
     assert unscanned["note"] == "key not in the inventory: region not scanned"
     assert by_line[("us-east-1", "requests_gdkp_rsa", scenario.K1.arn)]["note"] == \

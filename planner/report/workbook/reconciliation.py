@@ -21,7 +21,7 @@ COLUMNS = [
     Column("of which rotation key-months", 12, "quantity"),
     Column("planned cost", 12, "currency"), Column("variance", 12, "currency"),
     Column("variance %", 10, "percent"), Column("explained", 12, "currency"),
-    Column("note", 44),
+    Column("note", 44), Column("planned from", 44),
 ]
 REQUEST_ENTRIES = {entry for entry, _ in REQUEST_CLASSES.values()}
 SUMMARY_COL = len(COLUMNS) + 1  # a blank column, then the totals
@@ -67,7 +67,7 @@ def write_reconciliation(table: Table, rec: Reconciliation, plan: Plan, prices: 
             _planned(line, plan, prices), Formula("=H{r}-K{r}", line.variance_usd),
             Formula('=IF(K{r}=0,"",L{r}/K{r})',
                     line.variance_usd / line.planned_usd if line.planned_usd else ""),
-            Formula(explained, line.explained_usd), line.note,
+            Formula(explained, line.explained_usd), line.note, line.planned_source,
         ])
     table.finish()
     for _, sheet, header, _ in table.parts:  # printed: landscape, one page wide, header kept
