@@ -131,3 +131,24 @@ def test_demo_has_the_messaging_secrets_and_logs_services(demo_run):
     assert {"sqs", "sns", "kinesis", "secretsmanager", "logs", "ecr", "lambda"} <= shown
     remediation = {row[0] for row in workbook["Remediation"].iter_rows(values_only=True)}
     assert {"sqs-set-kms-key", "ecr-recreate-repository", "lambda-set-kms-key"} <= remediation
+
+
+def test_demo_writes_a_bill_and_reconciles_it(demo_run, tmp_path, capsys):
+    folder, _ = demo_run
+    assert (folder / "demo-cur.parquet").is_file()
+    sheet = openpyxl.load_workbook(folder / "demo.xlsx", data_only=True)["Reconciliation"]
+    notes = {row[14] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"matched", "key not in the inventory: region not scanned",
+            "requests the plan did not estimate"} <= notes
+    with pytest.raises(SystemExit) as exit_info:
+        main(["reconcile", str(folder / "demo-inventory.json"), "--cur",
+              str(folder / "demo-cur.parquet"), "--usage", str(folder / "demo-usage.yaml"),
+              "--billing-scope", "organization", "--json", "-"])
+    assert exit_info.value.code == 0
+    document = json.loads(capsys.readouterr().out)
+    # The same plan and bill: the sheet's cached share is the command's.
+    cached = {row[17]: row[18] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert round(cached["Share of the bill explained"], 4) == \
+        float(document["explained_share"])
+    assert 0.8 < float(document["explained_share"]) < 1  # a realistic variance, not a copy
+    assert document["excluded"] == {"Credit": {"lines": 1, "usd": "-1"}}

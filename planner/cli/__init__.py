@@ -21,6 +21,7 @@ from planner.cli import demo as demo_cmd
 from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
 from planner.cli import prices as prices_cmd
+from planner.cli import reconcile as reconcile_cmd
 from planner.cli import scan as scan_cmd
 from planner.cli import usage as usage_cmd
 from planner.cli import whatif as whatif_cmd
@@ -58,6 +59,7 @@ app.command("scan", help=scan_cmd.__doc__)(scan_cmd.scan)
 app.command("plan", help=plan_cmd.__doc__)(plan_cmd.plan)
 app.command("whatif", help=whatif_cmd.__doc__)(whatif_cmd.whatif)
 app.command("price", help=price_cmd.__doc__)(price_cmd.price)
+app.command("reconcile", help=reconcile_cmd.__doc__)(reconcile_cmd.reconcile)
 app.add_typer(prices_cmd.app, name="prices")
 app.add_typer(usage_cmd.app, name="usage")
 

@@ -42,6 +42,8 @@ def demo(
              f"in {len(inventory.accounts)} accounts and {len(inventory.regions)} regions.")
     print_unreadable(inventory)
     print_summary(result.summary)
+    if result.reconciliation is not None:
+        say(out, f"Bill (CUR 2.0): {result.cur}: {result.reconciliation.headline()}")
     say(out, f"Workbook: {result.workbook}")
     say(out, f"Inventory: {result.inventory}  Summary: {result.summary_json}")
     say(out, f"Plan it again, or change the usage file and see: {result.replan_command}")

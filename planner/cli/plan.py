@@ -113,6 +113,10 @@ def plan(
         help="Exit 3 (after writing the reports) when met: at-risk, unknown, "
              "coverage-below=PCT. Repeat or comma-separate.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress.")] = False,
+    cur: Annotated[str | None, typer.Option(
+        help="A Cost and Usage Report (file, folder or s3://): adds a Reconciliation sheet.")]
+    = None,
+    month: Annotated[str | None, typer.Option(help="With --cur: the month, YYYY-MM.")] = None,
 ) -> None:
     from planner.cli.progress import status
     from planner.files import atomic_folder, check_csv_folder
@@ -133,7 +137,8 @@ def plan(
     with status("Planning", quiet):
         result = run_plan(inventory, settings, usage, prices)
     with status("Writing the workbook", quiet):
-        write_workbook(result, out_path)
+        write_workbook(result, out_path,
+                       reconciliation=_reconciliation(result, cur, month))
     document = summary(result)
     if json_path:
         write_json(document, json_path)
@@ -159,4 +164,18 @@ def run_plan(inventory: Path, settings, usage: Path | None, prices: Path | None)
     book = load_price_book(prices)
     usage_model = load_usage(usage)
     return build_plan(load_inventory(inventory), settings, usage_model, book)
+
+
+def _reconciliation(result, cur: str | None, month: str | None):
+    """`plan --cur`: the bill beside the plan, for the workbook's Reconciliation sheet."""
+    if cur is None:
+        return None
+    import boto3
+
+    from planner.reconcile import ReconcileRequest, run_reconcile
+
+    reconciliation = run_reconcile(result, ReconcileRequest(cur=cur, month=month),
+                                   lambda service, **kw: boto3.client(service, **kw))
+    say(out, reconciliation.headline())
+    return reconciliation
 

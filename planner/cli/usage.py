@@ -43,6 +43,11 @@ def measure(
     cloudwatch: Annotated[
         bool, typer.Option("--cloudwatch", help="Add S3 GET/PUT request metrics per bucket.")
     ] = False,
+    cur: Annotated[
+        str | None, typer.Option(help="Billed requests per key from a Cost and Usage Report "
+                                      "(file, folder or s3://bucket/prefix) instead.")
+    ] = None,
+    month: Annotated[str | None, typer.Option(help="With --cur: the month, YYYY-MM.")] = None,
     inventory: Annotated[
         Path | None,
         typer.Option(help="An inventory JSON from `kmsplan scan`: key specs, ids and aliases."),
@@ -75,7 +80,12 @@ def measure(
     if region is not None:
         check_region(region)
     local_trail = cloudtrail if cloudtrail and not cloudtrail.startswith("s3://") else None
-    prepare_outputs({"--out": out_path, "--json": json_path}, inputs=(inventory, local_trail))
+    local_cur = cur if cur and not cur.startswith("s3://") else None
+    prepare_outputs({"--out": out_path, "--json": json_path},
+                    inputs=(inventory, local_trail, local_cur))
+    if cur:
+        _measure_cur(cur, month, out_path, profile, region, endpoint_url, json_path)
+        return
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
         since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
@@ -122,6 +132,8 @@ def _summary(result: MeasureResult, out_path: Path) -> dict:
         "bad_file_list": [{"file": b.name, "reason": b.reason} for b in measurement.bad_files],
         "window": measurement.window(),
         "window_days": measurement.window_days(),
+        "window_minutes": measurement.window_minutes(),
+        "declined_files": measurement.declined_files,
         "keys": {arn: figures["requests"] for arn, figures in keys.items()},
         "buckets": {
             b.arn: {"monthly_get_requests": b.monthly_get_requests,
@@ -137,16 +149,27 @@ def _say(console, text: str) -> None:
     console.print(text, markup=False, soft_wrap=True, highlight=False)
 
 
+# More declined files than this and stderr says so (a few odd files are normal).
+DECLINED_NOTE = 3
+
+
 def _warn(result: MeasureResult) -> None:
     for bad in result.measurement.bad_files:
         _say(err, f"warning: bad log file {bad.name}: {bad.reason}")
+    declined = result.measurement.declined_files
+    if declined > DECLINED_NOTE:
+        _say(err, f"note: the fast path declined {number(declined)} of "
+                  f"{number(result.measurement.files)} files (unusual records: escapes, odd "
+                  "types); they were counted on the slower reference path, with the same rules")
     for bucket in result.buckets_not_measured:
         _say(err, f"warning: bucket {bucket.bucket} not measured: {bucket.reason}")
 
 
 def _print_text(result: MeasureResult, out_path: Path) -> None:
     m = result.measurement
-    window = f"{m.window()} ({m.window_days()} days)" if m.window() else "none (nothing read)"
+    minutes = m.window_minutes()
+    length = f"{minutes} minutes" if minutes is not None else f"{m.window_days()} days"
+    window = f"{m.window()} ({length})" if m.window() else "none (nothing read)"
     _say(out, f"{m.source}: {number(m.files)} files, {number(m.events)} KMS events, "
               f"{len(m.bad_files)} bad files; window {window}")
     for arn, figures in m.monthly_keys().items():
@@ -155,4 +178,42 @@ def _print_text(result: MeasureResult, out_path: Path) -> None:
     for bucket in result.buckets:
         _say(out, f"  {bucket.arn}: GET {number(bucket.monthly_get_requests)}, "
                   f"PUT {number(bucket.monthly_put_requests)} a month")
+    _say(out, f"Wrote {out_path}")
+
+
+def _measure_cur(cur: str, month: str | None, out_path: Path, profile: str | None,
+                 region: str | None, endpoint_url: str | None, json_path: Path | None) -> None:
+    """`usage measure --cur`: per-key billed request counts into a usage file."""
+    import boto3
+
+    from planner.files import atomic_open
+    from planner.measure.usage_file import write_usage
+    from planner.reconcile.calibrate import calibrate, calibration_document
+    from planner.reconcile.reader import read_bill
+    from planner.reconcile.run import ReconcileRequest, check_request
+    from pricing import load_price_book
+
+    check_request(ReconcileRequest(cur=cur, month=month))
+    s3 = None
+    if cur.startswith("s3://"):
+        session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
+        s3 = session.client("s3", endpoint_url=endpoint_url)
+    bill = read_bill(cur, load_price_book(), s3)
+    calibration = calibrate(bill, month)
+    document = calibration_document(calibration, bill)
+    write_usage(document, out_path)
+    if json_path:
+        with atomic_open(json_path, "w", encoding="utf-8") as handle:
+            json.dump({"out": str(out_path), **document["measured"], "keys": document["keys"]},
+                      handle, indent=2)
+            handle.write("\n")
+        if is_stdout(json_path):
+            return
+    _say(out, f"{bill.source}, {calibration.month}: {len(calibration.keys)} keys")
+    for arn, counts in document["keys"].items():
+        classes = ", ".join(f"{name} {number(n)}" for name, n in counts["requests"].items() if n)
+        _say(out, f"  {arn}: {classes or 'no billed requests'}")
+    if calibration.requests_without_key:
+        _say(err, f"warning: {number(calibration.requests_without_key)} billed requests name "
+                  "no key (the export has no resource ids?): not in the usage file")
     _say(out, f"Wrote {out_path}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import boto3
 
+from planner.demo.bill import demo_reconciliation
 from planner.demo.estate import REGIONS, ROLE_NAME, seed_demo_estate
 from planner.emulator import emulator_environment, local_aws
 from planner.files import atomic_open
@@ -31,6 +32,8 @@ class DemoResult:
     inventory: Path
     summary_json: Path
     usage: Path
+    cur: Path | None = None  # the demo's bill (CUR 2.0), reconciled on its own sheet
+    reconciliation: object = None
 
     @property
     def replan_command(self) -> str:
@@ -61,7 +64,9 @@ def run_demo(out: Path, progress=None) -> DemoResult:
     with atomic_open(usage_path, "w", encoding="utf-8") as handle:
         handle.write(text)
     plan = build_plan(inventory, DEMO_SETTINGS, load_usage(usage_path), load_price_book())
-    write_workbook(plan, out)
+    cur, reconciliation = demo_reconciliation(plan, out)
+    write_workbook(plan, out, reconciliation=reconciliation)
     document = summary(plan)
     write_json(document, summary_path)
-    return DemoResult(plan, document, out, inventory_path, summary_path, usage_path)
+    return DemoResult(plan, document, out, inventory_path, summary_path, usage_path, cur,
+                      reconciliation)

@@ -425,6 +425,14 @@ static int resource_member(Parse *ps, void *ctx, Span key, int escaped, int dept
     return skip_value(ps, depth + 1);
 }
 
+/* Whether `span` holds `needle` (of length n) anywhere. */
+static int span_contains(Span span, const char *needle, Py_ssize_t n) {
+    if (span.s == NULL) return 0;
+    for (Py_ssize_t i = 0; i + n <= span.n; i++)
+        if (memcmp(span.s + i, needle, (size_t)n) == 0) return 1;
+    return 0;
+}
+
 static int resource_element(Parse *ps, void *ctx, int depth) {
     Record *rec = ctx;
     if (*ps->p != '{') { /* Python would call .get on it */
@@ -433,7 +441,10 @@ static int resource_element(Parse *ps, void *ctx, int depth) {
     }
     Resource res = {rec, 0, {NULL, 0}, {NULL, 0}};
     if (read_object(ps, depth + 1, resource_member, &res) != OK) return BAIL;
-    if (!rec->arn_found && res.type.s != NULL && IS(res.type, "AWS::KMS::Key")) {
+    /* The first AWS::KMS::Key resource whose ARN is a key's: UpdateAlias lists the alias
+       (arn:...:alias/NAME) first, with that same type. */
+    if (!rec->arn_found && res.type.s != NULL && IS(res.type, "AWS::KMS::Key")
+        && span_contains(res.arn, ":key/", 5)) {
         rec->arn_found = 1;
         rec->found.field[F_ARN] = res.arn;
     }

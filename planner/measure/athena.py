@@ -26,7 +26,9 @@ TABLE_NAME = re.compile(r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COLUMNS = ("is_kms", "key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
            "algorithm", "service", "requests", "first_event", "last_event")
-KEY_ARN = "element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'), r -> r.arn), 1)"
+# The first key ARN among the AWS::KMS::Key resources (UpdateAlias lists the alias first).
+KEY_ARN = ("element_at(transform(filter(resources, r -> r.type = 'AWS::KMS::Key'"
+           " AND strpos(r.arn, ':key/') > 0), r -> r.arn), 1)")
 # Every KMS event, both copies of a cross-account call included: the rows keep the recipient
 # account (`account`), and counts.Measurement decides which copy counts, as for log files.
 KMS_EVENT = "(eventsource = 'kms.amazonaws.com')"
@@ -90,23 +92,10 @@ def measure_athena(
 ) -> Measurement:
     """Run the query in `workgroup`, wait for it, and count its rows like log records."""
     keys = keys or KeyDirectory()
-    database = table.split(".", 1)[0]
-    query = count_query(table, since, until)
-    started = athena.start_query_execution(
-        QueryString=query, QueryExecutionContext={"Database": database}, WorkGroup=workgroup
-    )
-    query_id = started["QueryExecutionId"]
-    while True:
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        state = status["State"]
-        if state == "SUCCEEDED":
-            break
-        if state in ("FAILED", "CANCELLED"):
-            reason = status.get("StateChangeReason", "no reason given")
-            raise InputError(f"--athena {table}: query {query_id} {state}: {reason}")
-        sleep(poll_seconds)
+    query_id = run_query(athena, count_query(table, since, until), table, workgroup, sleep,
+                         poll_seconds)
     result = Measurement(source=f"Athena {table}")
-    for row in _rows(athena, query_id):
+    for row in result_rows(athena, query_id):
         _count_row(row, result, keys)
     # The days asked for are the window (--until is the first day left out); otherwise the
     # earliest and latest record read.
@@ -118,7 +107,26 @@ def measure_athena(
     return result
 
 
-def _rows(athena, query_id: str):
+def run_query(athena, query: str, table: str, workgroup: str,
+              sleep: Callable[[float], None] = time.sleep, poll_seconds: float = 2.0) -> str:
+    """Start `query` over DATABASE.TABLE `table` in `workgroup`, wait for it, return its id."""
+    started = athena.start_query_execution(
+        QueryString=query, QueryExecutionContext={"Database": table.split(".", 1)[0]},
+        WorkGroup=workgroup,
+    )
+    query_id = started["QueryExecutionId"]
+    while True:
+        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        state = status["State"]
+        if state == "SUCCEEDED":
+            return query_id
+        if state in ("FAILED", "CANCELLED"):
+            reason = status.get("StateChangeReason", "no reason given")
+            raise InputError(f"--athena {table}: query {query_id} {state}: {reason}")
+        sleep(poll_seconds)
+
+
+def result_rows(athena, query_id: str):
     """Result rows as dicts by column name; the first row of the first page is the header."""
     header = None
     pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=query_id)

@@ -176,16 +176,18 @@ def _count_file(name, read: Reader, result: Measurement, keys, services, scanner
             return "not valid JSON: not one whole JSON object (truncated?)"
         if b'"Records"' not in body:
             return "not a CloudTrail log file (no Records)"
-        result.saw_time(stamp, stamp)
+        result.saw_stamp(stamp)
         return None
     if scanner is not None:
         times = scanner.scan(raw, stamp is None)  # None: declined, nothing counted
-        if times is not None:
+        if times is None:
+            result.declined_files += 1
+        else:
             result.fast_files += 1
             if times[0] is not None:
                 result.saw_time(*times)
             if stamp is not None:
-                result.saw_time(stamp, stamp)
+                result.saw_stamp(stamp)
             return None
     try:
         document = loads(raw)
@@ -199,5 +201,5 @@ def _count_file(name, read: Reader, result: Measurement, keys, services, scanner
     except RecordShapeError as exc:
         return str(exc)
     if stamp is not None:
-        result.saw_time(stamp, stamp)
+        result.saw_stamp(stamp)
     return None

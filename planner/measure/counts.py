@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
@@ -15,6 +15,10 @@ from pricing.costs import REQUEST_CLASSES
 # Days in the month the usage file speaks of: 365 / 12 = 30.42, rounded to one decimal as
 # AWS's own monthly estimates do. Counts over W days are scaled by MONTH_DAYS / W.
 MONTH_DAYS = Decimal("30.4")
+# CloudTrail delivers a log file about every five minutes; the time in its name is when it
+# was delivered, so a file covers the five minutes before that time.
+DELIVERY_MINUTES = 5
+MINUTES_PER_DAY = 1440
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Measurement:
     not_billed: int = 0  # KMS events that are not requests (AwsServiceEvent)
     unattributed: int = 0  # billed requests that name no key (ListKeys, CreateKey, ...)
     fast_files: int = 0  # files the compiled fast path counted (the rest: the reference path)
+    declined_files: int = 0  # files the fast path declined, counted on the reference path
     bad_files: list[BadFile] = field(default_factory=list)
     # (key ARN, request class, calling service) -> requests logged in the key's own account
     # (or with no recipientAccountId)
@@ -51,12 +56,23 @@ class Measurement:
     # not, so quiet days stretch the window instead of inflating the month.
     first_time: str | None = None
     last_time: str | None = None
+    # The earliest time a log file's name says it covers (delivery time less five minutes).
+    covered_from: str | None = None
 
     def saw_time(self, first: str, last: str) -> None:
         if self.first_time is None or first < self.first_time:
             self.first_time = first
         if self.last_time is None or last > self.last_time:
             self.last_time = last
+
+    def saw_stamp(self, stamp: str) -> None:
+        """A log file delivered at `stamp` (from its name): the window reaches it, and its
+        start covers the delivery interval before it."""
+        self.saw_time(stamp, stamp)
+        start = datetime.fromisoformat(stamp) - timedelta(minutes=DELIVERY_MINUTES)
+        start_text = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if self.covered_from is None or start_text < self.covered_from:
+            self.covered_from = start_text
 
     def saw_recipient(self, account: object) -> None:
         """Note the recipientAccountId of a KMS event (any event, billed or not)."""
@@ -98,12 +114,16 @@ class Measurement:
         self.not_billed += other.not_billed
         self.unattributed += other.unattributed
         self.fast_files += other.fast_files
+        self.declined_files += other.declined_files
         self.bad_files.extend(other.bad_files)
         self.owner_copies.update(other.owner_copies)
         self.caller_copy_counts.update(other.caller_copy_counts)
         self.recipients |= other.recipients
         if other.first_time is not None and other.last_time is not None:
             self.saw_time(other.first_time, other.last_time)
+        if other.covered_from is not None and (self.covered_from is None
+                                               or other.covered_from < self.covered_from):
+            self.covered_from = other.covered_from
 
     def window_dates(self) -> tuple[date, date] | None:
         """The calendar days (UTC) the logs cover, first and last, or None if nothing was read."""
@@ -118,13 +138,31 @@ class Measurement:
         dates = self.window_dates()
         return None if dates is None else (dates[1] - dates[0]).days + 1
 
+    def window_minutes(self) -> int | None:
+        """For a window shorter than a day, its length to the minute (from the file names'
+        delivery times and the events' times); None for longer windows, counted in days."""
+        if self.first_time is None or self.last_time is None:
+            return None
+        start = min(self.first_time, self.covered_from or self.first_time)
+        length = datetime.fromisoformat(self.last_time) - datetime.fromisoformat(start)
+        if length >= timedelta(days=1):
+            return None
+        return max(1, -(-int(length.total_seconds()) // 60))  # whole minutes, rounded up
+
+    def scale_days(self) -> Decimal | int | None:
+        """The days the counts are scaled from: minutes / 1440 under a day, else whole days."""
+        minutes = self.window_minutes()
+        if minutes is not None:
+            return Decimal(minutes) / MINUTES_PER_DAY
+        return self.window_days()
+
     def window(self) -> str | None:
         dates = self.window_dates()
         return None if dates is None else f"{dates[0].isoformat()}/{dates[1].isoformat()}"
 
     def monthly_keys(self) -> dict[str, dict[str, dict[str, int]]]:
         """key ARN -> {"requests": class -> monthly count, "by_service": service -> count}."""
-        days = self.window_days()
+        days = self.scale_days()
         if days is None:
             return {}
         by_class: dict[str, Counter] = {}

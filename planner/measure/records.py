@@ -28,6 +28,7 @@ __all__ = ["CONTEXT_KEYS", "add_counted", "count_records", "loads", "raw_fields"
 
 KMS_SOURCE = "kms.amazonaws.com"
 KEY_TYPE = "AWS::KMS::Key"
+KEY_ARN_MARK = ":key/"  # arn:aws:kms:REGION:ACCOUNT:key/ID, not ...:alias/NAME
 SERVICE_EVENT = "AwsServiceEvent"  # KMS acting on its own (rotation, deletion): no request
 # The encryption-context keys that name a calling service; raw_fields keeps which are present
 # as bits of one int (bit i: CONTEXT_KEYS[i]).
@@ -70,7 +71,7 @@ def count_records(records: list, result: Measurement, keys: KeyDirectory, hosts:
 
 
 def raw_fields(record: dict) -> tuple:
-    """(eventType, eventName, the first AWS::KMS::Key resource's ARN, keyId, recipientAccountId,
+    """(eventType, eventName, the first AWS::KMS::Key resource's key ARN, keyId, recipientAccountId,
     awsRegion, keyPairSpec, encryptionAlgorithm, signingAlgorithm, invokedBy, sourceIPAddress,
     userAgent, context bits): what decides one KMS record's key, class and caller."""
     params = record.get("requestParameters") or {}
@@ -78,8 +79,11 @@ def raw_fields(record: dict) -> tuple:
     resources = record.get("resources")
     if resources:
         for resource in resources:
-            if resource.get("type") == KEY_TYPE:
-                arn = resource.get("ARN")
+            # UpdateAlias lists the alias first, also typed AWS::KMS::Key: take a key's ARN.
+            candidate = resource.get("ARN")
+            if resource.get("type") == KEY_TYPE and isinstance(candidate, str) \
+                    and KEY_ARN_MARK in candidate:
+                arn = candidate
                 break
     identity = record.get("userIdentity") or {}
     context = params.get("encryptionContext")

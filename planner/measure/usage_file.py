@@ -45,6 +45,8 @@ def usage_document(
     if window is not None:
         measured["window"] = window
         measured["window_days"] = str(measurement.window_days())
+        if measurement.window_minutes() is not None:  # under a day: scaled from minutes
+            measured["window_minutes"] = measurement.window_minutes()
     measured["events"] = measurement.events
     measured["bad_files"] = len(measurement.bad_files)
     document["measured"] = measured

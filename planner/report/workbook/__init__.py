@@ -27,6 +27,7 @@ from planner.report.workbook.monthly import (
     write_keys,
     write_requests,
 )
+from planner.report.workbook.reconciliation import reconciliation_table, write_reconciliation
 from planner.report.workbook.resources import (
     lines_table,
     remediation_table,
@@ -44,7 +45,7 @@ __all__ = ["MAX_ROWS", "write_plan_sheets", "write_scenarios_workbook", "write_w
 
 
 def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names: str = "",
-                      max_rows: int = MAX_ROWS) -> dict[str, str]:
+                      max_rows: int = MAX_ROWS, reconciliation=None) -> dict[str, str]:
     """Write Summary ... Assumptions for `plan`; returns headline figure -> defined name."""
     ctx = Context(book, styles, max_rows, prefix, names)
     # Sheets appear in the order they are added: add them all in reading order, then fill.
@@ -54,6 +55,8 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
               "remediation": remediation_table(ctx, plan), "lines": lines_table(ctx, plan),
               "forecast": forecast_table(ctx, plan),
               "assumptions": assumptions_table(ctx, plan)}
+    if reconciliation is not None:  # the bill beside the plan (reconcile --out, plan --cur)
+        tables["reconciliation"] = reconciliation_table(ctx, reconciliation)
     # Prices first: every cost formula refers to their defined names.
     prices = write_assumptions(tables["assumptions"], plan)
     write_coverage(tables["coverage"], plan)
@@ -63,6 +66,8 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     write_remediation(tables["remediation"], plan, tables["lines"])
     write_resources(tables["resources"], plan, prices, spans)
     months = write_forecast(tables["forecast"], plan, prices)
+    if reconciliation is not None:
+        write_reconciliation(tables["reconciliation"], reconciliation, plan, prices)
     return write_summary(ctx, plan, summary, tables, months)
 
 
@@ -87,10 +92,13 @@ def _workbook(path: Path) -> Iterator[xlsxwriter.Workbook]:
                       str(path)) from None
 
 
-def write_workbook(plan: Plan, path: str | Path, max_rows: int = MAX_ROWS) -> None:
-    """The budget-review workbook at `path`, replacing any previous one only when whole."""
+def write_workbook(plan: Plan, path: str | Path, max_rows: int = MAX_ROWS,
+                   reconciliation=None) -> None:
+    """The budget-review workbook at `path`, replacing any previous one only when whole;
+    with a Reconciliation (planner.reconcile) it gets that sheet too."""
     with _workbook(Path(path)) as book:
-        write_plan_sheets(book, plan, Styles(book), max_rows=max_rows)
+        write_plan_sheets(book, plan, Styles(book), max_rows=max_rows,
+                          reconciliation=reconciliation)
 
 
 def sheet_prefix(index: int, name: str) -> str:
