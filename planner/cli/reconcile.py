@@ -61,9 +61,10 @@ def reconcile(
     request = ReconcileRequest(cur=cur, athena_table=athena, workgroup=workgroup,
                                cost_explorer=cost_explorer, month=month)
     local_cur = cur if cur and not cur.startswith("s3://") else None
-    csv_path = csv_dir / CSV_NAME if csv_dir else None
-    if csv_dir is not None and not csv_dir.is_dir():
+    if csv_dir is not None and csv_dir.exists() and not csv_dir.is_dir():
         raise InputError(f"--csv: {csv_dir} is not a folder")
+    # The file itself when the folder is there, else the new folder (its parent is checked).
+    csv_path = csv_dir / CSV_NAME if csv_dir and csv_dir.is_dir() else csv_dir
     prepare_outputs({"--out": out_path, "--json": json_path, "--csv": csv_path},
                     inputs=(inventory, usage, prices, local_cur), binary=("--out",))
     settings = make_settings(None, "account-region", None, True, True, True, billing_scope)
