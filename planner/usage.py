@@ -31,6 +31,7 @@ PARAMETERS = {
     "bucket_key_request_reduction": "fraction",
     "table_decrypts_per_connection_month": "count",
     "snapshot_copy_retention_days": "count",
+    "cutover_window_days": "count",
     "labour_rate_usd_per_hour": "money",
     "labour_hours": "hours",
 }

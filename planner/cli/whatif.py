@@ -21,7 +21,9 @@ from pricing import load_price_book
 
 DEFAULT_OUT = Path("reports/whatif.xlsx")
 MONEY_ROWS = (("Monthly now", "monthly_now"), ("Monthly after", "monthly_after"),
-              ("One-time", "one_time"), ("Year 1", "year_1"), ("3 years", "year_3"))
+              ("Steady after (m36)", "monthly_after_steady"), ("One-time", "one_time"),
+              ("Year 1", "year_1"), ("3 years: do nothing", "baseline_3y"),
+              ("3 years", "year_3"), ("3 years: difference", "delta_3y"))
 
 
 def whatif(

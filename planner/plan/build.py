@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planner.errors import InputError
 from planner.inventory import Inventory, Resource
+from planner.plan import remediation
 from planner.plan.actions import ACTIONS
 from planner.plan.billing import Source, price_requests
 from planner.plan.forecast import forecast
@@ -125,6 +126,16 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
     return sources
 
 
+def _assumed_price_warnings(plan: Plan) -> list[str]:
+    by_region: dict[str, list[str]] = {}
+    for entry, region in plan.assumed_prices():
+        by_region.setdefault(region, []).append(entry)
+    return [f"prices: {', '.join(entries)} were read for "
+            f"{plan.book.entry(entries[0]).read_in} and are assumed in {region}: run kmsplan "
+            f"prices refresh --regions {region}, or give the region its own prices"
+            for region, entries in sorted(by_region.items())]
+
+
 def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
                book: PriceBook) -> Plan:
     _check(settings, usage, inventory, book)
@@ -153,8 +164,12 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
-        warnings=_scan_gaps(inventory) + _unmatched_usage(inventory, usage, keys),
+        warnings=(_scan_gaps(inventory) + _unmatched_usage(inventory, usage, keys)
+                  + remediation.one_time_warnings(everything, usage)),
+        labour_priced=remediation.labour_priced(usage),
+        unsized=remediation.without_size(everything),
     )
+    plan.warnings += _assumed_price_warnings(plan)
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),
                              settings.forecast_months)

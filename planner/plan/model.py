@@ -12,6 +12,20 @@ from pricing import CostLine, PriceBook
 ZERO = Decimal(0)
 ROTATIONS_LISTED = "ListKeyRotations"
 ROTATIONS_ESTIMATED = "estimated from key age"
+# Price book entry of a one-time line -> the part of the one-time cost it belongs to.
+ONE_TIME_PARTS = {
+    "labour_rate_usd_per_hour": "labour",
+    "ebs_snapshot_gb_month": "snapshot_storage",
+    "rds_backup_gb_month": "snapshot_storage",
+    "ebs_volume_gb_month": "cutover_duplicate_storage",
+    "rds_storage_gb_month": "cutover_duplicate_storage",
+    "aurora_storage_gb_month": "cutover_duplicate_storage",
+    "s3_batch_job": "s3_batch_jobs",
+    "s3_batch_million_objects": "s3_batch_objects",
+    "s3_put_1k": "s3_copy_requests",
+    "s3_dsse_gb": "s3_dsse_reencryption",
+    "requests_symmetric": "kms_reencryption_requests",
+}
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,8 @@ class Plan:
     free_tier_after: int
     region_actions: list[ResourcePlan] = field(default_factory=list)  # EBS default encryption
     warnings: list[str] = field(default_factory=list)  # inputs that matched nothing, ...
+    labour_priced: bool = True  # false: no labour rate or hours, one-time leaves labour out
+    unsized: list[ResourcePlan] = field(default_factory=list)  # one-time priced without size
 
     @property
     def all_actions(self) -> list[ResourcePlan]:
@@ -167,3 +183,39 @@ class Plan:
 
     def year_total(self, years: int) -> Decimal:
         return sum((m.after for m in self.forecast[: 12 * years]), ZERO)
+
+    def baseline_total(self, years: int) -> Decimal:
+        """Doing nothing: the forecast's "now" column (existing keys' rotations step up)."""
+        return sum((m.now for m in self.forecast[: 12 * years]), ZERO)
+
+    @property
+    def steady_month(self) -> ForecastMonth | None:
+        """The forecast's last month: rotation surcharges have stepped up by then."""
+        return self.forecast[-1] if self.forecast else None
+
+    @property
+    def monthly_now_steady(self) -> Decimal:
+        month = self.steady_month
+        return month.now if month else self.monthly_now
+
+    @property
+    def monthly_after_steady(self) -> Decimal:
+        month = self.steady_month
+        return month.keys_after + month.requests_after if month else self.monthly_after
+
+    def assumed_prices(self) -> list[tuple[str, str]]:
+        """(price entry, region) of prices the plan used in a region they were not read for
+        (storage and S3 prices read for us-east-1, until `prices refresh` reads the region)."""
+        used = {(line.price_entry, p.resource.region) for p in self.all_actions
+                for line in p.one_time if line.price_entry in self.book.entries}
+        return sorted((entry, region) for entry, region in used
+                      if self.book.entry(entry, region).assumed_in(region))
+
+    def one_time_parts(self) -> dict[str, Decimal]:
+        """One-time cost by part (labour, snapshot storage, S3 batch jobs, ...): exact."""
+        parts = dict.fromkeys(ONE_TIME_PARTS.values(), ZERO)
+        for p in self.all_actions:
+            for line in p.one_time:
+                part = ONE_TIME_PARTS.get(line.price_entry, "other")
+                parts[part] = parts.get(part, ZERO) + line.cost
+        return parts

@@ -28,6 +28,15 @@ SNAPSHOT_STORAGE = {
         "rds_backup_gb_month", 1, "DB snapshot storage (cluster snapshot)"),
     "rds-snapshot-copy": ("rds_backup_gb_month", 1, "DB snapshot storage (encrypted copy)"),
 }
+# action -> (price entry, line name): the new copy runs beside the old during the cut-over.
+CUTOVER_STORAGE = {
+    "ebs-copy-and-swap": ("ebs_volume_gb_month", "Volume storage (new volume during cut-over)"),
+    "rds-snapshot-copy-restore": (
+        "rds_storage_gb_month", "DB storage (restored instance during cut-over)"),
+    "aurora-restore-encrypted": (
+        "aurora_storage_gb_month", "Cluster storage (restored cluster during cut-over)"),
+}
+SIZED_ACTIONS = frozenset(SNAPSHOT_STORAGE) | frozenset(CUTOVER_STORAGE)
 
 
 def _priced(book: PriceBook, entry: str, name: str, quantity: Decimal, region: str) -> CostLine:
@@ -45,6 +54,25 @@ def snapshot_lines(book, usage, action: str, resource) -> list[CostLine]:
     size = Decimal(str(resource.size_gb or 0))
     quantity = size * copies * retention_months(book, usage)
     return [_priced(book, entry, name, quantity, resource.region)] if quantity else []
+
+
+def cutover_lines(book, usage, action: str, resource) -> list[CostLine]:
+    """Duplicate storage: the encrypted copy and the original both exist until the old one is
+    deleted, `cutover_window_days` after the copy is made."""
+    if action not in CUTOVER_STORAGE or not resource.size_gb:
+        return []
+    entry, name = CUTOVER_STORAGE[action]
+    days = Decimal(usage.parameter("cutover_window_days"))
+    quantity = Decimal(str(resource.size_gb)) * days * 24 / book.value("hours_per_month")
+    return [_priced(book, entry, name, quantity, resource.region)] if quantity else []
+
+
+def dsse_lines(book, resource) -> list[CostLine]:
+    """A DSSE-KMS bucket's copy encrypts every GB again under dual-layer encryption."""
+    if resource.algorithm != "aws:kms:dsse" or not resource.size_gb:
+        return []
+    return [_priced(book, "s3_dsse_gb", "S3 DSSE-KMS encryption (copied GB)",
+                    Decimal(str(resource.size_gb)), resource.region)]
 
 
 def batch_lines(book, objects: int, decrypts_per_object: int, generate_per_object: Decimal,
@@ -74,3 +102,42 @@ def labour_lines(usage: Usage, action: str) -> list[CostLine]:
     source = usage.parameters["labour_rate_usd_per_hour"][1]
     return [CostLine(f"Labour ({action})", "hours", hours, rate, "labour_rate_usd_per_hour",
                      source)]
+
+
+def labour_priced(usage: Usage) -> bool:
+    """Whether engineering time is in the one-time cost: a rate and some hours are set."""
+    hours = usage.parameter("labour_hours")
+    return bool(usage.parameter("labour_rate_usd_per_hour")) and any(hours.values())
+
+
+def without_size(plans) -> list:
+    """Remediated resources whose one-time cost depends on a size or object count the
+    inventory does not have: their one-time cost is a lower bound."""
+    return [p for p in plans
+            if (p.action in SIZED_ACTIONS and p.resource.size_gb is None)
+            or p.sources.get("object_count", "").startswith("unknown")]
+
+
+def one_time_warnings(plans, usage: Usage) -> list[str]:
+    warnings = []
+    if not labour_priced(usage):
+        warnings.append("one-time excludes engineering labour: set labour_rate_usd_per_hour "
+                        "and labour_hours under parameters in a usage file")
+    copied = [p for p in plans if any(line.price_entry == "s3_batch_job" for line in p.one_time)]
+    if copied:
+        warnings.append(
+            f"S3: {len(copied)} bucket(s) get a Batch Operations copy of their current "
+            "objects. Noncurrent versions are not rewritten and keep their old encryption until "
+            "they expire; on a versioned bucket each copied object leaves its old version "
+            "behind as noncurrent, stored (not priced here) until a lifecycle rule expires it. "
+            "Objects over 5 GB cannot be copied by Batch Operations Copy (not priced: copy "
+            "them with multipart UploadPartCopy), and objects in S3 Glacier Flexible Retrieval "
+            "or Deep Archive need a restore first (not priced). The scan reads neither "
+            "versioning nor object sizes nor storage classes: check them.")
+    unsized = without_size(plans)
+    if unsized:
+        listed = ", ".join(p.resource.resource_id for p in unsized[:5])
+        more = f" and {len(unsized) - 5} more" if len(unsized) > 5 else ""
+        warnings.append(f"one-time is a lower bound: {len(unsized)} resources without size "
+                        f"or object count, priced as 0 ({listed}{more})")
+    return warnings

@@ -109,6 +109,7 @@ class ResourcePlanner:
         lines = []
         if action in remediation.SNAPSHOT_STORAGE:
             lines += remediation.snapshot_lines(self.book, self.usage, action, resource)
+            lines += remediation.cutover_lines(self.book, self.usage, action, resource)
             sources["size_gb"] = "inventory" if resource.size_gb is not None else (
                 "unknown: no size in the inventory, priced as 0")
         if action == "s3-set-default-sse-kms" and self.settings.reencrypt_objects:
@@ -118,6 +119,7 @@ class ResourcePlanner:
             generate = (1 - self.reduction) if bucket_key_after else Decimal(1)
             lines += remediation.batch_lines(self.book, objects, decrypts, generate,
                                              resource.region)
+            lines += remediation.dsse_lines(self.book, resource)
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:
