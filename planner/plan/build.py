@@ -152,6 +152,9 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
     resources: list[ResourcePlan] = planned  # type: ignore[assignment]
     region_actions = [planner.plan(row) for row in _region_settings(inventory, keys_by_arn)]
     everything = resources + region_actions
+    for p in everything:
+        if p.action == "ebs-snapshot-copy":
+            p.storage_after = remediation.full_copy_lines(book, usage, p.resource)
     keys = key_plans(inventory, book, everything, settings.rotation)
     rows_now, free_now = price_requests(
         book, "now", _measured_sources(everything, keys, usage, "now"), settings.billing_scope)
@@ -172,6 +175,6 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
     plan.warnings += _assumed_price_warnings(plan)
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),
-                             settings.forecast_months)
+                             settings.forecast_months, plan.storage_cost_after)
     return plan
 

@@ -58,6 +58,8 @@ class ResourcePlan:
     one_time: list[CostLine]  # remediation
     sources: dict[str, str]  # figure name -> "measured: ...", "usage file", "default", ...
     figures: dict[str, int]  # the usage figures behind the request estimates
+    # Monthly storage the plan adds for good (an EBS snapshot's full, non-incremental copy)
+    storage_after: list[CostLine] = field(default_factory=list)
     request_cost_now: Decimal = ZERO  # after this resource's share of the free tier
     request_cost_after: Decimal = ZERO
     free_now: int = 0
@@ -119,6 +121,7 @@ class ForecastMonth:
     keys_after: Decimal
     requests_after: Decimal
     one_time: Decimal
+    storage_after: Decimal = ZERO  # monthly storage the plan adds (full snapshot copies)
     # region -> price book entry -> quantity (key-months, rotation key-months) behind keys_*
     key_units_now: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     key_units_after: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -128,8 +131,12 @@ class ForecastMonth:
         return self.keys_now + self.requests_now
 
     @property
+    def monthly_after(self) -> Decimal:
+        return self.keys_after + self.requests_after + self.storage_after
+
+    @property
     def after(self) -> Decimal:
-        return self.keys_after + self.requests_after + self.one_time
+        return self.monthly_after + self.one_time
 
 
 @dataclass
@@ -166,8 +173,12 @@ class Plan:
         return self.key_cost("now") + self.request_cost("now")
 
     @property
+    def storage_cost_after(self) -> Decimal:
+        return sum((line.cost for p in self.all_actions for line in p.storage_after), ZERO)
+
+    @property
     def monthly_after(self) -> Decimal:
-        return self.key_cost("after") + self.request_cost("after")
+        return self.key_cost("after") + self.request_cost("after") + self.storage_cost_after
 
     @property
     def one_time(self) -> Decimal:
@@ -201,7 +212,7 @@ class Plan:
     @property
     def monthly_after_steady(self) -> Decimal:
         month = self.steady_month
-        return month.keys_after + month.requests_after if month else self.monthly_after
+        return month.monthly_after if month else self.monthly_after
 
     def assumed_prices(self) -> list[tuple[str, str]]:
         """(price entry, region) of prices the plan used in a region they were not read for

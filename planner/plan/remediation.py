@@ -56,6 +56,22 @@ def snapshot_lines(book, usage, action: str, resource) -> list[CostLine]:
     return [_priced(book, entry, name, quantity, resource.region)] if quantity else []
 
 
+def full_copy_lines(book, usage, resource) -> list[CostLine]:
+    """Monthly: an EBS snapshot re-encrypted to a new key is a full copy, while the original
+    was incremental (it stored only the blocks no earlier snapshot held). What the copy adds
+    each month is its size less the original's own share (`ebs_snapshot_original_share`;
+    default 0, an upper bound). The size is the source volume's, another upper bound."""
+    if not resource.size_gb:
+        return []
+    share = usage.parameter("ebs_snapshot_original_share")
+    quantity = Decimal(str(resource.size_gb)) * (1 - share)
+    if not quantity:
+        return []
+    return [_priced(book, "ebs_snapshot_gb_month",
+                    "Snapshot storage (full copy replacing an incremental one, monthly)",
+                    quantity, resource.region)]
+
+
 def cutover_lines(book, usage, action: str, resource) -> list[CostLine]:
     """Duplicate storage: the encrypted copy and the original both exist until the old one is
     deleted, `cutover_window_days` after the copy is made."""

@@ -123,3 +123,21 @@ def test_versions_large_objects_and_archive_classes_are_warned_about():
     [s3] = [w for w in warnings if w.startswith("S3: 1 bucket(s)")]
     assert "Noncurrent versions are not rewritten" in s3
     assert "over 5 GB" in s3 and "restore first" in s3
+
+
+def test_a_full_snapshot_copy_adds_monthly_storage_as_an_assumption(tmp_path):
+    inventory = make_inventory([make_resource("snapshot", "snap-1", "none", size_gb=80)])
+    plan = plan_for(inventory)
+    [p] = plan.resources
+    assert p.action == "ebs-snapshot-copy"
+    # The copy is full, the original was incremental; default: the original stored nothing
+    # of its own (an upper bound), so the copy adds 80 GB x $0.05 = $4.00 a month.
+    assert plan.storage_cost_after == D("4.00")
+    document = summary(plan)
+    assert document["monthly_after_usd"] == "5.00"  # the new key's $1 + 4.00
+    assert document["monthly_after_steady_usd"] == "7.00"  # the key's $3 in year 3 + 4.00
+    # Year 1: 12 x 5.00 + the 7-day copy 80 x 0.05 x 168 / 730 = 0.9205.
+    assert document["year_1_usd"] == "60.92"
+    usage = write_usage(tmp_path, "parameters:\n  ebs_snapshot_original_share: '0.75'\n")
+    # The original stored 75% of it on its own: the copy adds 20 GB x $0.05 = $1.00.
+    assert plan_for(inventory, usage).storage_cost_after == D("1.00")

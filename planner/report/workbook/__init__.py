@@ -63,7 +63,7 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     write_remediation(tables["remediation"], plan, tables["lines"])
     write_resources(tables["resources"], plan, prices, spans)
     months = write_forecast(tables["forecast"], plan, prices)
-    return write_summary(ctx, plan, summary, tables, months)
+    return write_summary(ctx, plan, summary, tables, months, prices)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from planner.coverage import meets
 from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
 from planner.report.workbook.coverage import SERVICE_LABELS
+from planner.report.workbook.forecast import storage_formula
 from planner.report.workbook.tables import (
     Context,
     cell_ref,
@@ -63,7 +64,8 @@ def _coverage(plan: Plan, phase: str) -> Decimal:
     return Decimal(met) / len(plan.resources)
 
 
-def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -> dict:
+def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
+                  prices=None) -> dict:
     """Fill the Summary sheet; returns the defined names of its headline figures."""
     out = Summary(ctx, sheet)
     s, n, inv = ctx.styles, ctx.names, plan.inventory
@@ -81,8 +83,10 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     parts = list(plan.one_time_parts())
     parts_top = BUDGET + 5
     top = parts_top + len(parts) + 4  # the monthly cost by part
-    other = top + len(SERVICES) + 1
+    storage_row = top + len(SERVICES) + 1
+    other = storage_row + 1
     rounding_row, total_row, all_requests = other + 1, other + 2, other + 3
+    storage = storage_formula(plan, prices) if prices is not None else "0"
     forecast_col = {c.header: i for i, c in enumerate(tables["forecast"].columns)}
 
     def months_sum(count: int, header: str = "total after") -> str:
@@ -105,7 +109,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     sheet.write_formula(HEAD + 2, 2, last_month("total now"), s.currency,
                         number(plan.monthly_now_steady))
     out.define("monthly_now_steady", HEAD + 2, 2)
-    sheet.write_formula(HEAD + 3, 2, last_month("keys after", "requests after"), s.currency,
+    sheet.write_formula(HEAD + 3, 2, last_month("keys after", "requests after",
+                                                "storage after"), s.currency,
                         number(plan.monthly_after_steady))
     out.define("monthly_after_steady", HEAD + 3, 2)
     out.put(HEAD + 4, "One-time cost", plan.one_time, s.currency, "total_one_time",
@@ -145,6 +150,12 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
                      zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
             sheet.write_formula(top + i, col, f"=ROUND({'+'.join(terms) or '0'},2)",
                                 s.currency, number(round_cents(value)))
+    # Assumed: a full copy replaces an incremental snapshot (ebs_snapshot_original_share).
+    sheet.write_string(storage_row, 0, "EBS snapshot storage added (full copies, assumed)",
+                       s.label)
+    sheet.write_number(storage_row, 1, 0, s.currency)
+    sheet.write_formula(storage_row, 2, f"=ROUND({storage},2)", s.currency,
+                        number(round_cents(plan.storage_cost_after)))
     sheet.write_string(other, 0, "Requests of no scanned resource (measured)", s.label)
     sheet.write_string(rounding_row, 0, "Rounding to cents", s.label)
     sheet.write_string(total_row, 0, "Total monthly", s.label)
@@ -166,10 +177,13 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
         sheet.write_formula(other, col, f"=ROUND({letter}{all_requests + 1}-{resource_costs},2)",
                             s.currency, number(other_value))
         total = plan.monthly_now if phase == "now" else plan.monthly_after
-        shown = round_cents(plan.key_cost(phase)) + resource_part + other_value
+        stored = plan.storage_cost_after if phase == "after" else ZERO
+        shown = round_cents(plan.key_cost(phase)) + resource_part + round_cents(stored) + \
+            other_value
+        exact_storage = storage if phase == "after" else "0"
         sheet.write_formula(rounding_row, col, f"=ROUND({exact_keys[phase]}+{letter}"
-                            f"{all_requests + 1},2)-SUM({letter}{top + 1}:{letter}{other + 1})",
-                            s.currency, number(round_cents(total) - shown))
+                            f"{all_requests + 1}+{exact_storage},2)-SUM({letter}{top + 1}:"
+                            f"{letter}{other + 1})", s.currency, number(round_cents(total) - shown))
         sheet.write_formula(total_row, col, f"=SUM({letter}{top + 1}:{letter}"
                             f"{rounding_row + 1})", s.total, number(round_cents(total)))
     after_risk = _at_risk(out, plan, all_requests + 2)
