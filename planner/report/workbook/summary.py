@@ -237,8 +237,8 @@ def _budget(out: Summary, plan: Plan, months_sum) -> None:
         sheet.write_formula(row, 3, f"=ROUND(C{row + 1},2)-ROUND(B{row + 1},2)", s.currency,
                             number(round_cents(total) - round_cents(baseline)))
         out.define(f"delta_{suffix}", row, 3)
-    sheet.write_string(BUDGET + 3, 0, "Do nothing: the keys and requests of today, with "
-                       "existing keys' rotation surcharges as they step up.", s.note)
+    sheet.merge_range(BUDGET + 3, 0, BUDGET + 3, 3, "Do nothing: the keys and requests of "
+                      "today, with existing keys' rotation surcharges as they step up.", s.note)
 
 
 def _one_time_parts(out: Summary, plan: Plan, parts: list[str], row: int, lines) -> None:
@@ -298,6 +298,7 @@ def _warnings(out: Summary, plan: Plan, row: int) -> int:
     sheet.merge_range(row, 0, row, 2, f"CHECK: {len(plan.warnings)} warning(s): calls the "
                       "scan could not make, usage entries that matched nothing, what the "
                       "one-time cost leaves out.", s.warning)
+    sheet.set_row(row, 30)
     listed = plan.warnings[:AT_RISK_LISTED]
     for i, warning in enumerate(listed, start=1):
         write_value(sheet, row + i, 0, warning, s.text, s)
