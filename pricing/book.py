@@ -119,7 +119,9 @@ class PriceBook:
             if name not in entries:
                 raise PriceBookError(f"{label}: unknown price book entry {name!r}")
             value = _checked(name, _decimal(raw, f"{label}: {name}"), f"{label}: {name}")
-            entries[name] = replace(entries[name], value=value, source=label, unconfirmed=True)
+            # The scenario's price holds for every region: no longer one region's reading.
+            entries[name] = replace(entries[name], value=value, source=label, unconfirmed=True,
+                                    read_in=None)
         overrides = {region: {n: e for n, e in over.items() if n not in changes}
                      for region, over in self.region_overrides.items()}
         return replace(self, entries=entries, region_overrides=overrides)

@@ -59,3 +59,8 @@ def test_a_region_with_its_own_prices_is_not_assumed():
     plan = _plan(parse_price_book(data, "eu prices"))
     assert plan.assumed_prices() == []
     assert not any(w.startswith("prices:") for w in plan.warnings)
+
+
+def test_a_what_if_price_holds_for_every_region():
+    book = load_price_book().with_prices({"ebs_snapshot_gb_month": "0.06"}, "scenario")
+    assert _plan(book).assumed_prices() == [("ebs_volume_gb_month", EU)]
