@@ -218,7 +218,8 @@ class Plan:
         """(price entry, region) of prices the plan used in a region they were not read for
         (storage and S3 prices read for us-east-1, until `prices refresh` reads the region)."""
         used = {(line.price_entry, p.resource.region) for p in self.all_actions
-                for line in p.one_time if line.price_entry in self.book.entries}
+                for line in (*p.one_time, *p.storage_after)
+                if line.price_entry in self.book.entries}
         return sorted((entry, region) for entry, region in used
                       if self.book.entry(entry, region).assumed_in(region))
 
