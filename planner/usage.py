@@ -32,6 +32,7 @@ PARAMETERS = {
     "table_decrypts_per_connection_month": "count",
     "snapshot_copy_retention_days": "count",
     "cutover_window_days": "count",
+    "noncurrent_version_retention_days": "count",
     "ebs_snapshot_original_share": "fraction",
     "labour_rate_usd_per_hour": "money",
     "labour_hours": "hours",

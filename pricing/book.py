@@ -39,6 +39,7 @@ REQUIRED_ENTRIES = (
     "s3_batch_job",
     "s3_batch_million_objects",
     "s3_put_1k",
+    "s3_standard_gb_month",
     "s3_dsse_gb",
 )
 # Entries older books carry that no figure uses any more: read and left out, so that every

@@ -24,6 +24,7 @@ ONE_TIME_PARTS = {
     "s3_batch_million_objects": "s3_batch_objects",
     "s3_put_1k": "s3_copy_requests",
     "s3_dsse_gb": "s3_dsse_reencryption",
+    "s3_standard_gb_month": "s3_noncurrent_versions",
     "requests_symmetric": "kms_reencryption_requests",
 }
 

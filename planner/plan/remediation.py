@@ -83,6 +83,20 @@ def cutover_lines(book, usage, action: str, resource) -> list[CostLine]:
     return [_priced(book, entry, name, quantity, resource.region)] if quantity else []
 
 
+VERSIONED = frozenset({"Enabled", "Suspended"})
+
+
+def noncurrent_lines(book, usage, resource) -> list[CostLine]:
+    """On a versioned bucket, the copy makes each object's old version noncurrent: the old
+    data stays (at S3 Standard, assumed) for `noncurrent_version_retention_days`."""
+    if (resource.details or {}).get("versioning") not in VERSIONED or not resource.size_gb:
+        return []
+    days = Decimal(usage.parameter("noncurrent_version_retention_days"))
+    quantity = Decimal(str(resource.size_gb)) * days * 24 / book.value("hours_per_month")
+    return [_priced(book, "s3_standard_gb_month", "S3 storage (noncurrent versions kept)",
+                    quantity, resource.region)] if quantity else []
+
+
 def dsse_lines(book, resource) -> list[CostLine]:
     """A DSSE-KMS bucket's copy encrypts every GB again under dual-layer encryption."""
     if resource.algorithm != "aws:kms:dsse" or not resource.size_gb:
@@ -141,15 +155,19 @@ def one_time_warnings(plans, usage: Usage) -> list[str]:
                         "and labour_hours under parameters in a usage file")
     copied = [p for p in plans if any(line.price_entry == "s3_batch_job" for line in p.one_time)]
     if copied:
+        unread = sum(1 for p in copied if (p.resource.details or {}).get("versioning") is None)
+        versioning = (f" The versioning of {unread} of them was not read: their noncurrent "
+                      "versions are not priced." if unread else "")
         warnings.append(
             f"S3: {len(copied)} bucket(s) get a Batch Operations copy of their current "
             "objects. Noncurrent versions are not rewritten and keep their old encryption until "
             "they expire; on a versioned bucket each copied object leaves its old version "
-            "behind as noncurrent, stored (not priced here) until a lifecycle rule expires it. "
-            "Objects over 5 GB cannot be copied by Batch Operations Copy (not priced: copy "
-            "them with multipart UploadPartCopy), and objects in S3 Glacier Flexible Retrieval "
-            "or Deep Archive need a restore first (not priced). The scan reads neither "
-            "versioning nor object sizes nor storage classes: check them.")
+            "behind as noncurrent, priced for noncurrent_version_retention_days (a lifecycle "
+            f"rule must expire them, or they are kept for good).{versioning} Objects over 5 GB "
+            "cannot be copied by Batch Operations Copy (not priced: copy them with multipart "
+            "UploadPartCopy), and objects in S3 Glacier Flexible Retrieval or Deep Archive "
+            "need a restore first (not priced). The scan reads neither object sizes nor "
+            "storage classes: check them.")
     unsized = without_size(plans)
     if unsized:
         listed = ", ".join(p.resource.resource_id for p in unsized[:5])

@@ -120,6 +120,7 @@ class ResourcePlanner:
             lines += remediation.batch_lines(self.book, objects, decrypts, generate,
                                              resource.region)
             lines += remediation.dsse_lines(self.book, resource)
+            lines += remediation.noncurrent_lines(self.book, self.usage, resource)
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:

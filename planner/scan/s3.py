@@ -7,6 +7,8 @@ ServerSideEncryptionConfigurationNotFoundError; that exact code, and only it, me
 
 Size and object count come from CloudWatch's daily storage metrics, read per region in
 batches (ListMetrics, then GetMetricData with up to 500 queries a call), not per bucket.
+Versioning (GetBucketVersioning) is kept in details: the plan prices the noncurrent versions
+a re-encrypting copy leaves behind.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from planner.scan.common import (
     error_code,
     mark_unknown,
     pages,
+    scan_error,
 )
 
 SERVICE = "s3"
 OPERATIONS = {
-    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption"),
+    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption", "GetBucketVersioning"),
     "cloudwatch": ("ListMetrics", "GetMetricData"),
 }
 NO_RULE = "ServerSideEncryptionConfigurationNotFoundError"
@@ -94,7 +97,21 @@ def read_bucket(scope: Scope, name: str, region: str | None) -> Step:
     step.found.append(resource)
     s3 = scope.client("s3", region)
     _encryption(s3, resource, step, scope.at(region))
+    _versioning(s3, resource, step, scope.at(region))
     return step
+
+
+def _versioning(s3, resource: Resource, step: Step, scope: Scope) -> None:
+    """details.versioning: "Enabled", "Suspended" or "Disabled" (never enabled: AWS then
+    answers with no Status), null when it could not be read. A re-encrypting copy leaves a
+    noncurrent version of each object behind on a bucket that keeps versions."""
+    try:
+        status = s3.get_bucket_versioning(Bucket=resource.name).get("Status")
+    except CALL_ERRORS as exc:  # the encryption stands; only the versioning is not known
+        step.errors.append(scan_error(scope, SERVICE, "GetBucketVersioning", exc))
+        resource.details["versioning"] = None
+        return
+    resource.details["versioning"] = status or "Disabled"
 
 
 def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:

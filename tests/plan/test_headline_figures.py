@@ -122,6 +122,7 @@ def test_versions_large_objects_and_archive_classes_are_warned_about():
     warnings = plan_for(make_inventory([bucket])).warnings
     [s3] = [w for w in warnings if w.startswith("S3: 1 bucket(s)")]
     assert "Noncurrent versions are not rewritten" in s3
+    assert "The versioning of 1 of them was not read" in s3  # an inventory without it
     assert "over 5 GB" in s3 and "restore first" in s3
 
 
@@ -141,3 +142,17 @@ def test_a_full_snapshot_copy_adds_monthly_storage_as_an_assumption(tmp_path):
     usage = write_usage(tmp_path, "parameters:\n  ebs_snapshot_original_share: '0.75'\n")
     # The original stored 75% of it on its own: the copy adds 20 GB x $0.05 = $1.00.
     assert plan_for(inventory, usage).storage_cost_after == D("1.00")
+
+
+def test_a_versioned_buckets_copy_keeps_the_old_versions_for_a_while():
+    versioned = make_resource("bucket", "photos", "sse-s3", size_gb=100, object_count=1000,
+                              details={"versioning": "Enabled"})
+    unread = make_resource("bucket", "logs", "sse-s3", size_gb=100, object_count=1000,
+                           details={"versioning": None})
+    plain = make_resource("bucket", "assets", "sse-s3", size_gb=100, object_count=1000,
+                          details={"versioning": "Disabled"})
+    plan = plan_for(make_inventory([versioned, unread, plain]))
+    # Only the versioned bucket: 100 GB kept 30 days (720 of 730 hours) at $0.023 = 2.2685.
+    assert summary(plan)["one_time_parts"]["s3_noncurrent_versions"] == "2.27"
+    [s3] = [w for w in plan.warnings if w.startswith("S3: 3 bucket(s)")]
+    assert "The versioning of 1 of them was not read" in s3
