@@ -166,8 +166,18 @@ def one_time_warnings(plans, usage: Usage) -> list[str]:
             f"rule must expire them, or they are kept for good).{versioning} Objects over 5 GB "
             "cannot be copied by Batch Operations Copy (not priced: copy them with multipart "
             "UploadPartCopy), and objects in S3 Glacier Flexible Retrieval or Deep Archive "
-            "need a restore first (not priced). The scan reads neither object sizes nor "
-            "storage classes: check them.")
+            "need a restore first (not priced). The scan does not read object sizes: check "
+            "them.")
+        archived = [p for p in copied if (p.resource.details or {}).get("archive_gb")]
+        if archived:
+            gb = sum(Decimal(str(p.resource.details["archive_gb"])) for p in archived)
+            names = ", ".join(p.resource.resource_id for p in archived[:5])
+            more = f" and {len(archived) - 5} more" if len(archived) > 5 else ""
+            warnings.append(
+                f"S3: {len(archived)} bucket(s) to copy hold {gb.quantize(Decimal('0.1'))} GB "
+                "in archive classes (Glacier Flexible Retrieval, Deep Archive, Intelligent-"
+                "Tiering archive tiers; CloudWatch storage metrics): a copy cannot read them "
+                f"until they are restored, and the restore is not priced ({names}{more})")
     unsized = without_size(plans)
     if unsized:
         listed = ", ".join(p.resource.resource_id for p in unsized[:5])

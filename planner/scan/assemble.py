@@ -36,6 +36,8 @@ def assemble(found: list, errors: list[ScanError], partition: str,
                                     else figures.size_bytes / 1e9)
                 resource.object_count = (None if figures.objects is None
                                          else int(figures.objects))
+                # Archived objects must be restored before a copy can read them.
+                resource.details["archive_gb"] = figures.archive_bytes / 1e9
     for setting in settings:
         if setting.ebs_default_key_arn:
             setting.ebs_default_key_arn = catalogue.resolve(

@@ -38,6 +38,9 @@ NO_RULE = "ServerSideEncryptionConfigurationNotFoundError"
 DEFAULT_KEY = "alias/aws/s3"
 METRICS = ("BucketSizeBytes", "NumberOfObjects")
 QUERIES_PER_CALL = 500  # GetMetricData's limit
+# Storage types (CloudWatch's StorageType) whose objects must be restored before a copy.
+ARCHIVE_STORAGE = frozenset({"GlacierStorage", "DeepArchiveStorage",
+                             "IntelligentTieringAAStorage", "IntelligentTieringDAAStorage"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class BucketMetrics:
     bucket: str
     size_bytes: float | None
     objects: float | None
+    archive_bytes: float = 0.0  # of size_bytes, in classes that need a restore to be read
 
 
 def tasks(scope: Scope) -> list[Task]:
@@ -155,7 +159,8 @@ def read_metrics(scope: Scope) -> Step:
         if "BucketName" not in dims:
             continue
         query_id = f"m{i}"
-        owner[query_id] = (dims["BucketName"], metric["MetricName"])
+        archived = dims.get("StorageType") in ARCHIVE_STORAGE
+        owner[query_id] = (dims["BucketName"], metric["MetricName"], archived)
         queries.append({"Id": query_id, "MetricStat": {
             "Metric": metric, "Period": 86400, "Stat": "Average"}})
     totals: dict[str, dict[str, float]] = {}
@@ -169,11 +174,14 @@ def read_metrics(scope: Scope) -> Step:
             # Later pages carry older values of the same query: keep the newest only.
             if result.get("Values") and result["Id"] not in seen:
                 seen.add(result["Id"])
-                bucket, metric = owner[result["Id"]]
+                bucket, metric, archived = owner[result["Id"]]
                 sums = totals.setdefault(bucket, {})
-                sums[metric] = sums.get(metric, 0.0) + float(result["Values"][0])
+                value = float(result["Values"][0])
+                sums[metric] = sums.get(metric, 0.0) + value
+                if archived and metric == "BucketSizeBytes":
+                    sums["archive"] = sums.get("archive", 0.0) + value
     return Step(found=[
         BucketMetrics(scope.account, scope.region, bucket, sums.get("BucketSizeBytes"),
-                      sums.get("NumberOfObjects"))
+                      sums.get("NumberOfObjects"), sums.get("archive", 0.0))
         for bucket, sums in totals.items()
     ])

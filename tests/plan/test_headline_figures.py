@@ -156,3 +156,14 @@ def test_a_versioned_buckets_copy_keeps_the_old_versions_for_a_while():
     assert summary(plan)["one_time_parts"]["s3_noncurrent_versions"] == "2.27"
     [s3] = [w for w in plan.warnings if w.startswith("S3: 3 bucket(s)")]
     assert "The versioning of 1 of them was not read" in s3
+
+
+def test_buckets_with_archived_objects_are_named():
+    cold = make_resource("bucket", "cold", "sse-s3", size_gb=500, object_count=10,
+                         details={"versioning": "Disabled", "archive_gb": 420.0})
+    warm = make_resource("bucket", "warm", "sse-s3", size_gb=5, object_count=10,
+                         details={"versioning": "Disabled", "archive_gb": 0.0})
+    warnings = plan_for(make_inventory([cold, warm])).warnings
+    [archived] = [w for w in warnings if "archive classes" in w]
+    assert archived.startswith("S3: 1 bucket(s) to copy hold 420.0 GB in archive classes")
+    assert archived.endswith("the restore is not priced (cold)")
