@@ -26,6 +26,7 @@ from planner.plan.strategy import check_strategy, check_target
 from planner.usage import ALL_FIELDS, Usage, scaled, with_overrides
 from planner.yamlfile import read_yaml
 from pricing import PriceBook
+from pricing.present import round_cents
 
 SWITCHES = {"rotation", "bucket_keys", "reencrypt_objects", "retire_idle_keys"}
 CHOICES = {"target", "key_strategy", "billing_scope"}
@@ -189,6 +190,14 @@ def comparison(results: list[ScenarioResult]) -> list[dict]:
         "one_time": r.plan.one_time,
         "year_1": r.plan.year_total(1),
         "year_3": r.plan.year_total(3),
+        "baseline_1y": r.plan.baseline_total(1),
+        "baseline_3y": r.plan.baseline_total(3),
+        # Differences between the figures as shown (cents), as in the JSON summary.
+        "delta_1y": round_cents(r.plan.year_total(1)) - round_cents(r.plan.baseline_total(1)),
+        "delta_3y": round_cents(r.plan.year_total(3)) - round_cents(r.plan.baseline_total(3)),
+        "monthly_now_steady": r.plan.monthly_now_steady,
+        "monthly_after_steady": r.plan.monthly_after_steady,
+        "labour_priced": r.plan.labour_priced,
         "new_keys": r.plan.new_keys,
         "free_tier_requests_applied": r.plan.free_tier_after,
     } for r in results]

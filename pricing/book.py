@@ -33,16 +33,22 @@ REQUIRED_ENTRIES = (
     "free_tier_requests",
     "ebs_snapshot_gb_month",
     "rds_backup_gb_month",
+    "ebs_volume_gb_month",
+    "rds_storage_gb_month",
+    "aurora_storage_gb_month",
     "s3_batch_job",
     "s3_batch_million_objects",
     "s3_put_1k",
-    "s3_get_1k",
+    "s3_standard_gb_month",
     "s3_dsse_gb",
 )
+# Entries older books carry that no figure uses any more: read and left out, so that every
+# price the Assumptions sheet shows feeds a figure.
+RETIRED_ENTRIES = frozenset({"s3_get_1k"})
 _TOP_FIELDS = {"schema", "name", "currency", "read_on", "entries", "regions"}
 _ENTRY_FIELDS = {
     "price", "quantity", "unit", "description", "source", "read_on", "effective_from",
-    "unconfirmed", "usage_type_suffix", "applies_to",
+    "unconfirmed", "usage_type_suffix", "applies_to", "read_in",
 }
 _OVERRIDE_FIELDS = {"price", "source", "read_on"}
 # Allowances and parameters (`quantity`); every other entry is a `price`. The cost model counts
@@ -69,6 +75,12 @@ class PriceEntry:
     usage_type_suffix: str | None = None
     applies_to: tuple[str, ...] = ()
     region: str | None = None  # set when a region override supplied the value
+    read_in: str | None = None  # the one region the price was read for; None: all regions
+
+    def assumed_in(self, region: str | None) -> bool:
+        """Whether this price is used in `region` though it was read for another region."""
+        return (self.read_in is not None and self.region is None and region is not None
+                and region != self.read_in)
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,9 @@ class PriceBook:
             if name not in entries:
                 raise PriceBookError(f"{label}: unknown price book entry {name!r}")
             value = _checked(name, _decimal(raw, f"{label}: {name}"), f"{label}: {name}")
-            entries[name] = replace(entries[name], value=value, source=label, unconfirmed=True)
+            # The scenario's price holds for every region: no longer one region's reading.
+            entries[name] = replace(entries[name], value=value, source=label, unconfirmed=True,
+                                    read_in=None)
         overrides = {region: {n: e for n, e in over.items() if n not in changes}
                      for region, over in self.region_overrides.items()}
         return replace(self, entries=entries, region_overrides=overrides)
@@ -194,6 +208,7 @@ def _parse_entry(name: str, raw: object, where: str) -> PriceEntry:
         is_price=has_price,
         usage_type_suffix=suffix,
         applies_to=tuple(applies_to),
+        read_in=_text(raw["read_in"], f"{where}.read_in") if "read_in" in raw else None,
     )
 
 
@@ -230,6 +245,8 @@ def parse_price_book(data: object, path: str) -> PriceBook:
         raise PriceBookError(f"{path}: entries: must be a mapping of entry name to entry")
     entries = {}
     for name, raw in raw_entries.items():
+        if name in RETIRED_ENTRIES:
+            continue
         if name not in REQUIRED_ENTRIES:
             raise PriceBookError(f"{path}: entries.{name}: unknown entry")
         entries[name] = _parse_entry(name, raw, f"{path}: entries.{name}")
@@ -247,6 +264,8 @@ def parse_price_book(data: object, path: str) -> PriceBook:
         overrides[region] = {}
         for name, raw in raw_over.items():
             where = f"{path}: regions.{region}.{name}"
+            if name in RETIRED_ENTRIES:
+                continue
             if name not in entries:
                 raise PriceBookError(f"{where}: unknown entry")
             overrides[region][name] = _parse_override(entries[name], region, raw, where)

@@ -40,20 +40,22 @@ class ListedPrice:
     value: Decimal  # in the price book's unit: per key-month, or per 10,000 requests
     usage_type: str
     effective_from: str  # the OnDemand term's effective date, YYYY-MM-DD
+    service_code: str = SERVICE_CODE
 
     @property
     def source(self) -> str:
-        return (f"AWS Price List API (GetProducts, ServiceCode {SERVICE_CODE}, "
+        return (f"AWS Price List API (GetProducts, ServiceCode {self.service_code}, "
                 f"regionCode {self.region}, usagetype {self.usage_type})")
 
 
-def fetch_products(client, region: str) -> Iterator[dict]:
-    """Every awskms product of one region, as parsed JSON, across all pages."""
+def fetch_products(client, region: str, service_code: str = SERVICE_CODE,
+                   filters: tuple[dict, ...] = ()) -> Iterator[dict]:
+    """Every product of a service in one region (and `filters`), parsed, across all pages."""
     paginator = client.get_paginator("get_products")
     pages = paginator.paginate(
-        ServiceCode=SERVICE_CODE,
+        ServiceCode=service_code,
         FormatVersion="aws_v1",
-        Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}],
+        Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}, *filters],
     )
     for page in pages:
         for item in page.get("PriceList", []):
@@ -68,7 +70,7 @@ def _entry_for(family: str, usage_type: str, unit: str, suffixes: Mapping[str, s
     return max(matches)[1] if matches else None
 
 
-def _dimensions(product: dict) -> Iterator[tuple[dict, str]]:
+def dimensions(product: dict) -> Iterator[tuple[dict, str]]:
     """(price dimension, effective date) of every OnDemand term of a product."""
     for term in product.get("terms", {}).get("OnDemand", {}).values():
         effective = str(term.get("effectiveDate", ""))[:10]
@@ -76,7 +78,7 @@ def _dimensions(product: dict) -> Iterator[tuple[dict, str]]:
             yield dimension, effective
 
 
-def _usd(dimension: dict, usage_type: str) -> Decimal:
+def usd_price(dimension: dict, usage_type: str) -> Decimal:
     raw = dimension.get("pricePerUnit", {}).get("USD")
     try:
         value = Decimal(str(raw))
@@ -85,6 +87,14 @@ def _usd(dimension: dict, usage_type: str) -> Decimal:
     if not value.is_finite() or value < 0:
         raise PriceListError(f"Price List: {usage_type}: unusable USD price {raw!r}")
     return value
+
+
+def check_date(effective: str, usage_type: str) -> None:
+    try:
+        dt.date.fromisoformat(effective)
+    except ValueError:
+        raise PriceListError(f"Price List: {usage_type}: effectiveDate {effective!r} is not "
+                             "a date") from None
 
 
 def region_prices(client, region: str, suffixes: Mapping[str, str]) -> dict[str, ListedPrice]:
@@ -101,7 +111,7 @@ def region_prices(client, region: str, suffixes: Mapping[str, str]) -> dict[str,
         products += 1
         family = product.get("product", {}).get("productFamily", "")
         usage_type = attributes.get("usagetype", "")
-        for dimension, effective in _dimensions(product):
+        for dimension, effective in dimensions(product):
             entry = _entry_for(family, usage_type, dimension.get("unit", ""), suffixes)
             if entry is None:
                 continue
@@ -109,20 +119,16 @@ def region_prices(client, region: str, suffixes: Mapping[str, str]) -> dict[str,
                 raise PriceListError(f"Price List: {usage_type}: unit {dimension.get('unit')!r}"
                                      f", expected {REQUEST_UNIT!r}")
             scale = 1 if entry == KEY_ENTRY else REQUESTS_PER_UNIT
-            value = (_usd(dimension, usage_type) * scale).normalize()
-            try:
-                dt.date.fromisoformat(effective)
-            except ValueError:
-                raise PriceListError(f"Price List: {usage_type}: effectiveDate "
-                                     f"{effective!r} is not a date") from None
+            value = (usd_price(dimension, usage_type) * scale).normalize()
+            check_date(effective, usage_type)
             found.setdefault(entry, set()).add(
                 ListedPrice(entry, region, value, usage_type, effective))
     if not products:
         raise UnlistedRegionError(f"--regions: the Price List has no KMS prices for {region!r}")
-    return {entry: _one(entry, region, listed) for entry, listed in found.items()}
+    return {entry: one_price(entry, region, listed) for entry, listed in found.items()}
 
 
-def _one(entry: str, region: str, listed: set[ListedPrice]) -> ListedPrice:
+def one_price(entry: str, region: str, listed: set[ListedPrice]) -> ListedPrice:
     """Usage types that differ only by prefix (USE1-, us-east-1-) must agree on the price."""
     values = {price.value for price in listed}
     if len(values) > 1:

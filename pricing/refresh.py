@@ -1,11 +1,14 @@
-"""`prices refresh`: a new price book whose KMS prices come from the AWS Price List API.
+"""`prices refresh`: a new price book whose list prices come from the AWS Price List API.
 
 It starts from a base book (the bundled one, or the caller's) and changes only what the Price
-List carries: key_month and the request entries that have a `usage_type_suffix`. The first
-region asked for sets each entry's price; another region whose listed price differs gets a
-region override. Base regions that were not refreshed keep the prices they had (pinned as an
-override when the entry's price moved). Everything the API does not carry (rotation surcharge
-and cap, free tier, hours a month, storage and S3) is the base book's, unchanged. The result is
+List carries: key_month, the request entries that have a `usage_type_suffix`, and the storage
+and S3 entries of pricing/storage_prices.py. The first region asked for sets each entry's
+price; another region whose listed price differs gets a region override. Base regions that were
+not refreshed keep the prices they had (pinned as an override when the entry's price moved),
+except where that price was itself assumed (an entry `read_in` one region): those stay assumed,
+now from the first region, which becomes the entry's `read_in`. Everything the API does not
+carry (rotation surcharge and cap, free tier, hours a month, S3 Batch Operations, DSSE) is the
+base book's, unchanged. The result is
 checked like any price book before it is returned; the caller writes it and a person reviews
 the diff.
 """
@@ -23,6 +26,7 @@ import yaml
 
 from pricing.book import PriceBook, PriceBookError, parse_price_book, read_price_book_data
 from pricing.pricelist import KEY_ENTRY, SERVICE_CODE, ListedPrice, region_prices
+from pricing.storage_prices import STORAGE_PRICES, storage_prices
 
 CENT = Decimal("0.01")
 
@@ -44,12 +48,17 @@ def refresh_price_book(client, regions: Sequence[str], today: dt.date,
     suffixes = {name: entry.usage_type_suffix for name, entry in base_book.entries.items()
                 if entry.usage_type_suffix}
     listed = {region: region_prices(client, region, suffixes) for region in regions}
-    data, notes = merge(raw, base_book, listed, [KEY_ENTRY, *suffixes], today.isoformat())
+    for region in regions:
+        listed[region].update(storage_prices(client, region))
+    data, notes = merge(raw, base_book, listed, [KEY_ENTRY, *suffixes, *STORAGE_PRICES],
+                        today.isoformat())
+    services = ", ".join([SERVICE_CODE, *dict.fromkeys(s for s, *_ in STORAGE_PRICES.values())])
     header = (
         f"Written by `kmsplan prices refresh` on {today.isoformat()} from the AWS Price List API\n"
-        f"(ServiceCode {SERVICE_CODE}, regions {', '.join(regions)}), starting from {label}.\n"
-        "KMS key and request prices come from the API; every other entry is the base book's.\n"
-        "Review the diff against the base book before you use it."
+        f"(ServiceCodes {services}; regions {', '.join(regions)}), starting from {label}.\n"
+        "KMS key and request prices, and EBS, RDS, Aurora and S3 COPY prices, come from the API;\n"
+        "every other entry is the base book's. Review the diff against the base book before you\n"
+        "use it."
     )
     text = dump_price_book(data, header)
     parse_price_book(yaml.safe_load(text), "the refreshed price book")  # it must load back
@@ -70,11 +79,14 @@ def merge(raw: dict, base: PriceBook, listed: Mapping[str, Mapping[str, ListedPr
     for name in names:
         entry, home_price = data["entries"][name], listed[home].get(name)
         default = base.value(name)
+        read_in = base.entry(name).read_in  # set: the base price holds for that region only
         if home_price is not None:
             default = home_price.value
             entry.update(price=price_text(default), source=home_price.source, read_on=today,
                          effective_from=home_price.effective_from)
             entry.pop("unconfirmed", None)
+            if read_in is not None:
+                entry["read_in"] = home
         for region, overrides in regions.items():
             price = listed.get(region, {}).get(name)
             if price is not None:
@@ -84,11 +96,19 @@ def merge(raw: dict, base: PriceBook, listed: Mapping[str, Mapping[str, ListedPr
                 if region in listed:
                     notes.append(f"{region}: {name} is not in the Price List; kept the base price")
                 old = base.entry(name, region if region in base.region_overrides else None)
+                if old.assumed_in(region):
+                    # Not this region's own price: it stays assumed (from `read_in`, marked so).
+                    overrides.pop(name, None)
+                    continue
                 if region not in listed and name in overrides and old.value != default:
                     continue  # an override the refresh did not touch stays as written
                 value = old.value
                 override = {"price": str(old.value), "source": old.source, "read_on": old.read_on}
-            if value == default:
+            # A price read for one region only is recorded for every region that listed it,
+            # equal or not: without its own override a region's price would be assumed.
+            own = read_in is not None and region != home and (
+                price is not None or region == read_in)
+            if value == default and not own:
                 overrides.pop(name, None)
             else:
                 overrides[name] = override

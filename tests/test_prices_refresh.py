@@ -27,11 +27,12 @@ KEY = ("Encryption Key", "Keys")
 REQ = ("API Request", "Requests")
 
 
-def product(usage_type, region, kind, usd, effective="2024-04-01T00:00:00Z"):
+def product(usage_type, region, kind, usd, effective="2024-04-01T00:00:00Z",
+            service="awskms"):
     family, unit = kind
     sku = f"SKU{zlib.crc32(f'{usage_type}{region}'.encode()):010d}"
-    attributes = {"servicecode": "awskms", "usagetype": usage_type, "operation": "",
-                  "servicename": "AWS Key Management Service"}
+    attributes = {"servicecode": service, "usagetype": usage_type, "operation": "",
+                  "servicename": service}
     if region:
         attributes |= {"regionCode": region, "locationType": "AWS Region"}
     else:
@@ -39,7 +40,7 @@ def product(usage_type, region, kind, usd, effective="2024-04-01T00:00:00Z"):
     term = f"{sku}.JRTCKXETXF"
     return json.dumps({
         "product": {"productFamily": family, "attributes": attributes, "sku": sku},
-        "serviceCode": "awskms",
+        "serviceCode": service,
         "terms": {"OnDemand": {term: {
             "priceDimensions": {f"{term}.6YS6EN2CT7": {
                 "unit": unit, "beginRange": "0", "endRange": "Inf", "appliesTo": [],
@@ -82,16 +83,44 @@ EU_WEST_1 = [[
 ]]
 
 
-def params(region, token=None):
-    expected = {
-        "ServiceCode": "awskms",
-        "FormatVersion": "aws_v1",
-        "Filters": [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}],
-    }
+# Storage and S3 (AmazonEC2, AmazonRDS, AmazonS3): one GetProducts per entry and region,
+# filtered on the usage type (CONTAINS). No prefix in us-east-1, the region's elsewhere.
+# These test prices equal the bundled book's; test_storage_prices_per_region changes them.
+STORAGE = {  # entry -> (service, usage type, unit, price per Price List unit)
+    "ebs_snapshot_gb_month": ("AmazonEC2", "EBS:SnapshotUsage", "GB-Mo", "0.05"),
+    "ebs_volume_gb_month": ("AmazonEC2", "EBS:VolumeUsage.gp3", "GB-Mo", "0.08"),
+    "rds_backup_gb_month": ("AmazonRDS", "RDS:ChargedBackupUsage", "GB-Mo", "0.095"),
+    "rds_storage_gb_month": ("AmazonRDS", "RDS:GP2-Storage", "GB-Mo", "0.115"),
+    "aurora_storage_gb_month": ("AmazonRDS", "Aurora:StorageUsage", "GB-Mo", "0.10"),
+    "s3_put_1k": ("AmazonS3", "Requests-Tier1", "Requests", "0.000005"),
+}
+PREFIX = {"us-east-1": "", "eu-west-1": "EUW1-"}
+
+
+def storage_pages(region, prices=None):
+    """entry -> the products GetProducts answers for it in `region`."""
+    pages = {}
+    for entry, (service, usage_type, unit, usd) in STORAGE.items():
+        usd = (prices or {}).get(entry, usd)
+        listed = PREFIX.get(region, "X-") + usage_type
+        pages[entry] = [product(listed, region, ("Storage", unit), usd, service=service),
+                        # CONTAINS also finds longer usage types: not an exact match, skipped.
+                        product(listed + ".outposts", region, ("Storage", unit), "9.99",
+                                service=service)]
+    return pages
+
+
+def params(region, token=None, service="awskms", usage_type=None):
+    filters = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}]
+    if usage_type:
+        filters.append({"Type": "CONTAINS", "Field": "usagetype", "Value": usage_type})
+    expected = {"ServiceCode": service, "FormatVersion": "aws_v1", "Filters": filters}
     return expected | ({"NextToken": token} if token else {})
 
 
-def stub(pages_by_region):
+def stub(pages_by_region, storage=None):
+    """KMS pages of every region, then each region's storage answers (`storage`: region ->
+    entry -> products; default: storage_pages of the region)."""
     client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="testing",
                           aws_secret_access_key="testing")
     stubber = Stubber(client)
@@ -102,12 +131,20 @@ def stub(pages_by_region):
                 response["NextToken"] = f"{region}-page-{number + 2}"
             token = f"{region}-page-{number + 1}" if number else None
             stubber.add_response("get_products", response, params(region, token))
+    for region, pages in pages_by_region.items():
+        if not any(pages):
+            continue  # a region the Price List does not know stops before its storage
+        answers = (storage or {}).get(region) or storage_pages(region)
+        for entry, (service, usage_type, _, _) in STORAGE.items():
+            stubber.add_response("get_products", {"FormatVersion": "aws_v1",
+                                                  "PriceList": answers.get(entry, [])},
+                                 params(region, service=service, usage_type=usage_type))
     stubber.activate()
     return client, stubber
 
 
-def refreshed_book(tmp_path, pages_by_region, base=None):
-    client, stubber = stub(pages_by_region)
+def refreshed_book(tmp_path, pages_by_region, base=None, storage=None):
+    client, stubber = stub(pages_by_region, storage)
     refreshed = refresh_price_book(client, list(pages_by_region), TODAY, base)
     stubber.assert_no_pending_responses()  # every page of every region was read
     path = tmp_path / "refreshed.yaml"
@@ -141,8 +178,11 @@ def test_a_region_whose_price_differs_gets_an_override(tmp_path):
     assert "usagetype EUW1-KMS-Requests-Asymmetric" in book.entry(
         "requests_asymmetric", "eu-west-1").source
     assert book.value("requests_asymmetric", "us-east-1") == D("0.15")
-    # Only the differing price is an override; eu-west-1 lists no RSA GDKP, and says so.
-    assert refreshed.data["regions"]["eu-west-1"] == {"requests_asymmetric": {
+    # Only the differing KMS price is an override (storage prices are, each: they were read
+    # for one region); eu-west-1 lists no RSA GDKP, and says so.
+    eu = refreshed.data["regions"]["eu-west-1"]
+    assert set(eu) - {"requests_asymmetric"} == set(STORAGE)
+    assert {k: v for k, v in eu.items() if k not in STORAGE} == {"requests_asymmetric": {
         "price": "0.18", "read_on": "2026-11-28",
         "source": book.entry("requests_asymmetric", "eu-west-1").source}}
     assert refreshed.notes == [
@@ -153,7 +193,8 @@ def test_entries_the_api_does_not_carry_are_kept(tmp_path):
     _, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1})
     base = bundled_data()
     for name in ("rotation_month", "rotations_billed_max", "hours_per_month", "requests_hmac",
-                 "free_tier_requests", "ebs_snapshot_gb_month", "s3_put_1k", "s3_dsse_gb"):
+                 "free_tier_requests", "s3_batch_job", "s3_batch_million_objects",
+                 "s3_dsse_gb"):
         assert refreshed.data["entries"][name] == base["entries"][name], name
     assert refreshed.data["regions"] == base["regions"]  # same prices everywhere: no overrides
 
@@ -169,11 +210,11 @@ def test_a_changed_price_pins_the_regions_not_refreshed(tmp_path):
 
 def test_a_users_base_book_is_the_starting_point(tmp_path):
     data = bundled_data()
-    data["entries"]["s3_put_1k"]["price"] = "0.0045"
+    data["entries"]["s3_batch_job"]["price"] = "0.20"
     base = tmp_path / "mine.yaml"
     base.write_text(yaml.safe_dump(data))
     book, _ = refreshed_book(tmp_path, {"us-east-1": US_EAST_1}, base=base)
-    assert book.value("s3_put_1k") == D("0.0045")
+    assert book.value("s3_batch_job") == D("0.20")
     assert book.value("requests_gdkp_rsa") == D("12.00")
 
 
@@ -257,3 +298,35 @@ def test_the_client_is_in_us_east_1_and_honours_endpoints(monkeypatch):
     assert from_environment.meta.endpoint_url == "http://127.0.0.1:4566"
     explicit = prices_cmd.pricing_client(None, "http://127.0.0.1:5000")
     assert explicit.meta.endpoint_url == "http://127.0.0.1:5000"
+
+
+def test_storage_prices_per_region(tmp_path):
+    eu = storage_pages("eu-west-1", {"ebs_snapshot_gb_month": "0.055",
+                                     "s3_put_1k": "0.0000054"})
+    eu.pop("aurora_storage_gb_month")  # not listed there
+    book, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1, "eu-west-1": EU_WEST_1},
+                                     storage={"eu-west-1": eu})
+    snapshot = book.entry("ebs_snapshot_gb_month", "eu-west-1")
+    assert snapshot.value == D("0.055")
+    assert "ServiceCode AmazonEC2, regionCode eu-west-1, usagetype EUW1-EBS:SnapshotUsage" \
+        in snapshot.source
+    assert book.value("s3_put_1k", "eu-west-1") == D("0.0054")  # 0.0000054 a request x 1,000
+    assert book.value("ebs_snapshot_gb_month", "us-east-1") == D("0.05")
+    # Read for each region now: not assumed in either. Aurora is not listed in eu-west-1: it
+    # keeps the us-east-1 price there, still assumed, and a note says so.
+    assert not snapshot.assumed_in("eu-west-1")
+    assert book.entry("ebs_snapshot_gb_month").read_in == "us-east-1"
+    assert book.entry("aurora_storage_gb_month", "eu-west-1").assumed_in("eu-west-1")
+    assert ("eu-west-1: aurora_storage_gb_month is not in the Price List; kept the base price"
+            in refreshed.notes)
+    # Regions not refreshed keep assumed prices assumed (no pinned override).
+    assert book.entry("ebs_snapshot_gb_month", "ap-south-1").assumed_in("ap-south-1")
+
+
+def test_a_storage_price_in_another_unit_is_refused(tmp_path):
+    us = storage_pages("us-east-1")
+    us["ebs_snapshot_gb_month"] = [product("EBS:SnapshotUsage", "us-east-1",
+                                           ("Storage Snapshot", "GB-Hours"), "0.0001",
+                                           service="AmazonEC2")]
+    with pytest.raises(PriceListError, match="EBS:SnapshotUsage: unit 'GB-Hours'"):
+        refreshed_book(tmp_path, {"us-east-1": US_EAST_1}, storage={"us-east-1": us})

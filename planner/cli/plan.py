@@ -46,17 +46,32 @@ def print_warnings(warnings: list[str]) -> None:
         err.print(f"warning: ... and {len(warnings) - 20} more")
 
 
+HEADLINE_ROWS = (
+    ("Monthly now (month 1)", "monthly_now_usd"),
+    ("Monthly now (steady, month 36)", "monthly_now_steady_usd"),
+    ("Monthly after (month 1)", "monthly_after_usd"),
+    ("Monthly after (steady, month 36)", "monthly_after_steady_usd"),
+    ("Year 1: do nothing", "baseline_1y_usd"),
+    ("Year 1: the plan, with one-time", "year_1_usd"),
+    ("Year 1: difference", "delta_1y_usd"),
+    ("3 years: do nothing", "baseline_3y_usd"),
+    ("3 years: the plan, with one-time", "year_3_usd"),
+    ("3 years: difference", "delta_3y_usd"),
+    ("One-time", "one_time_usd"),
+)
+
+
 def print_summary(document: dict) -> None:
     from rich.table import Table
 
     table = Table(title="kmsplan plan", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    for label, key in (("Monthly now", "monthly_now_usd"), ("Monthly after", "monthly_after_usd"),
-                       ("One-time", "one_time_usd"), ("Year 1 (after, with one-time)",
-                                                      "year_1_usd"),
-                       ("3 years (after, with one-time)", "year_3_usd")):
+    for label, key in HEADLINE_ROWS:
         table.add_row(label, usd(Decimal(document[key])))
+    for part, amount in document["one_time_parts"].items():
+        if Decimal(amount):
+            table.add_row(f"  one-time: {part.replace('_', ' ')}", usd(Decimal(amount)))
     table.add_row("New keys", str(document["new_keys"]))
     table.add_row("Free tier applied (requests)", f"{document['free_tier_requests_applied']:,}")
     idle = document["savings"] or {"counted": False, "idle_keys": 0, "monthly_usd": "0"}

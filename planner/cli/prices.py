@@ -47,7 +47,7 @@ def refresh(
     profile: Annotated[str | None, typer.Option(
         "--profile", help="AWS profile for the Price List API.")] = None,
 ) -> None:
-    """Write a price book whose KMS prices are today's AWS list prices."""
+    """Write a price book whose KMS, storage and S3 prices are today's AWS list prices."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     from planner.files import atomic_open

@@ -12,8 +12,13 @@ from planner.cli.plan import make_settings, print_warnings
 from planner.errors import InputError
 
 DEFAULT_OUT = Path("reports/whatif.xlsx")
-MONEY_ROWS = (("Monthly now", "monthly_now"), ("Monthly after", "monthly_after"),
-              ("One-time", "one_time"), ("Year 1", "year_1"), ("3 years", "year_3"))
+MONEY_ROWS = (("Monthly now (month 1)", "monthly_now"),
+              ("Monthly after (month 1)", "monthly_after"),
+              ("Monthly after (steady, month 36)", "monthly_after_steady"),
+              ("One-time", "one_time"), ("Year 1: do nothing", "baseline_1y"),
+              ("Year 1: the plan", "year_1"), ("Year 1: difference", "delta_1y"),
+              ("3 years: do nothing", "baseline_3y"), ("3 years: the plan", "year_3"),
+              ("3 years: difference", "delta_3y"))
 
 
 def whatif(
@@ -70,15 +75,15 @@ def whatif(
         write_json({"schema": "kmsplan.whatif/1", "scenarios": [
             {**summary(r.plan), "name": r.scenario.name, "changes": row["changes"]}
             for r, row in zip(results, rows, strict=True)]}, json_path)
-    table = Table(title="kmsplan whatif: one row per scenario")
-    table.add_column("Scenario")
-    for label, _ in MONEY_ROWS:
-        table.add_column(label, justify="right")
-    table.add_column("New keys", justify="right")
-    table.add_column("What changed")
+    # One column per scenario: the figures stay whole however many there are.
+    table = Table(title="kmsplan whatif: one column per scenario")
+    table.add_column("", no_wrap=True)
     for row in rows:
-        table.add_row(row["name"], *(usd(row[key]) for _, key in MONEY_ROWS),
-                      str(row["new_keys"]), row["changes"])
+        table.add_column(row["name"], justify="right")
+    for label, key in MONEY_ROWS:
+        table.add_row(label, *(usd(row[key]) for row in rows))
+    table.add_row("New keys", *(str(row["new_keys"]) for row in rows))
+    table.add_row("What changed", *(row["changes"] for row in rows))
     show(table)
     say(out, f"Workbook: {out_path}")
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from planner.errors import InputError
 from planner.inventory import KEY_UNKNOWN, Inventory, Resource
+from planner.plan import remediation
 from planner.plan.actions import ACTIONS
 from planner.plan.billing import Source, price_requests, resolve_scope
 from planner.plan.forecast import forecast
@@ -142,6 +143,16 @@ def _measured_sources(plans: list[ResourcePlan], keys: dict, usage: Usage,
     return sources
 
 
+def _assumed_price_warnings(plan: Plan) -> list[str]:
+    by_region: dict[str, list[str]] = {}
+    for entry, region in plan.assumed_prices():
+        by_region.setdefault(region, []).append(entry)
+    return [f"prices: {', '.join(entries)} were read for "
+            f"{plan.book.entry(entries[0]).read_in} and are assumed in {region}: run kmsplan "
+            f"prices refresh --regions {region}, or give the region its own prices"
+            for region, entries in sorted(by_region.items())]
+
+
 def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
                book: PriceBook) -> Plan:
     _check(settings, usage, inventory, book)
@@ -159,6 +170,9 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
     resources: list[ResourcePlan] = planned  # type: ignore[assignment]
     region_actions = [planner.plan(row) for row in _region_settings(inventory, keys_by_arn)]
     everything = resources + region_actions
+    for p in everything:
+        if p.action == "ebs-snapshot-copy":
+            p.storage_after = remediation.full_copy_lines(book, usage, p.resource)
     keys = key_plans(inventory, book, everything, settings.rotation)
     rows_now, free_now = price_requests(
         book, "now", _measured_sources(everything, keys, usage, "now"), settings.billing_scope)
@@ -172,11 +186,15 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
         warnings=(_scan_gaps(inventory) + _keys_unknown(inventory)
-                  + _unmatched_usage(inventory, usage, keys)),
+                  + _unmatched_usage(inventory, usage, keys)
+                  + remediation.one_time_warnings(everything, usage)),
+        labour_priced=remediation.labour_priced(usage),
+        unsized=remediation.without_size(everything),
     )
+    plan.warnings += _assumed_price_warnings(plan)
     plan.savings = plan_savings(plan, usage)  # before the forecast: retired keys leave it
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),
-                             settings.forecast_months)
+                             settings.forecast_months, plan.storage_cost_after)
     return plan
 

@@ -5,9 +5,9 @@ or before a month's last day is billed from that month on (AWS prorates it hourl
 existing key with rotation on rotates at its next rotation date and then every rotation
 period; a key with rotation off stays at the rotations it has, and so does a disabled or
 pending-deletion key (KMS does not rotate it) unless the plan restores it, in the "after"
-column only. Requests stay at their
-monthly level; one-time costs fall in month 1. New keys are created in month 1 and rotate
-yearly from then when rotation is on.
+column only. Requests and the storage the plan adds stay at their monthly level; one-time
+costs fall in month 1. New keys are created in month 1 and rotate yearly from then when
+rotation is on.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _key_month_cost(book: PriceBook, counts: Counter) -> tuple[Decimal, dict]:
 
 def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
              requests_after: Decimal, one_time: Decimal, start: dt.datetime,
-             months: int) -> list[ForecastMonth]:
+             months: int, storage_after: Decimal = ZERO) -> list[ForecastMonth]:
     rows = []
     for month in range(1, months + 1):
         end = month_after(start, month)
@@ -85,7 +85,7 @@ def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
             month=month, label=month_label(start, month),
             keys_now=keys_now, requests_now=requests_now,
             keys_after=keys_after, requests_after=requests_after,
-            one_time=one_time if month == 1 else ZERO,
+            one_time=one_time if month == 1 else ZERO, storage_after=storage_after,
             key_units_now=units_now, key_units_after=units_after,
         ))
     return rows

@@ -12,6 +12,21 @@ from pricing import CostLine, PriceBook
 ZERO = Decimal(0)
 ROTATIONS_LISTED = "ListKeyRotations"
 ROTATIONS_ESTIMATED = "estimated from key age"
+# Price book entry of a one-time line -> the part of the one-time cost it belongs to.
+ONE_TIME_PARTS = {
+    "labour_rate_usd_per_hour": "labour",
+    "ebs_snapshot_gb_month": "snapshot_storage",
+    "rds_backup_gb_month": "snapshot_storage",
+    "ebs_volume_gb_month": "cutover_duplicate_storage",
+    "rds_storage_gb_month": "cutover_duplicate_storage",
+    "aurora_storage_gb_month": "cutover_duplicate_storage",
+    "s3_batch_job": "s3_batch_jobs",
+    "s3_batch_million_objects": "s3_batch_objects",
+    "s3_put_1k": "s3_copy_requests",
+    "s3_dsse_gb": "s3_dsse_reencryption",
+    "s3_standard_gb_month": "s3_noncurrent_versions",
+    "requests_symmetric": "kms_reencryption_requests",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,8 @@ class ResourcePlan:
     one_time: list[CostLine]  # remediation
     sources: dict[str, str]  # figure name -> "measured: ...", "usage file", "default", ...
     figures: dict[str, int]  # the usage figures behind the request estimates
+    # Monthly storage the plan adds for good (an EBS snapshot's full, non-incremental copy)
+    storage_after: list[CostLine] = field(default_factory=list)
     request_cost_now: Decimal = ZERO  # after this resource's share of the free tier
     request_cost_after: Decimal = ZERO
     free_now: int = 0
@@ -108,6 +125,7 @@ class ForecastMonth:
     keys_after: Decimal
     requests_after: Decimal
     one_time: Decimal
+    storage_after: Decimal = ZERO  # monthly storage the plan adds (full snapshot copies)
     # region -> price book entry -> quantity (key-months, rotation key-months) behind keys_*
     key_units_now: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     key_units_after: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -117,8 +135,12 @@ class ForecastMonth:
         return self.keys_now + self.requests_now
 
     @property
+    def monthly_after(self) -> Decimal:
+        return self.keys_after + self.requests_after + self.storage_after
+
+    @property
     def after(self) -> Decimal:
-        return self.keys_after + self.requests_after + self.one_time
+        return self.monthly_after + self.one_time
 
 
 @dataclass
@@ -137,6 +159,8 @@ class Plan:
     region_actions: list[ResourcePlan] = field(default_factory=list)  # EBS default encryption
     warnings: list[str] = field(default_factory=list)  # inputs that matched nothing, ...
     savings: object = None  # planner.plan.savings.Savings: idle keys and the other levers
+    labour_priced: bool = True  # false: no labour rate or hours, one-time leaves labour out
+    unsized: list[ResourcePlan] = field(default_factory=list)  # one-time priced without size
 
     @property
     def all_actions(self) -> list[ResourcePlan]:
@@ -154,8 +178,12 @@ class Plan:
         return self.key_cost("now") + self.request_cost("now")
 
     @property
+    def storage_cost_after(self) -> Decimal:
+        return sum((line.cost for p in self.all_actions for line in p.storage_after), ZERO)
+
+    @property
     def monthly_after(self) -> Decimal:
-        return self.key_cost("after") + self.request_cost("after")
+        return self.key_cost("after") + self.request_cost("after") + self.storage_cost_after
 
     @property
     def one_time(self) -> Decimal:
@@ -171,3 +199,40 @@ class Plan:
 
     def year_total(self, years: int) -> Decimal:
         return sum((m.after for m in self.forecast[: 12 * years]), ZERO)
+
+    def baseline_total(self, years: int) -> Decimal:
+        """Doing nothing: the forecast's "now" column (existing keys' rotations step up)."""
+        return sum((m.now for m in self.forecast[: 12 * years]), ZERO)
+
+    @property
+    def steady_month(self) -> ForecastMonth | None:
+        """The forecast's last month: rotation surcharges have stepped up by then."""
+        return self.forecast[-1] if self.forecast else None
+
+    @property
+    def monthly_now_steady(self) -> Decimal:
+        month = self.steady_month
+        return month.now if month else self.monthly_now
+
+    @property
+    def monthly_after_steady(self) -> Decimal:
+        month = self.steady_month
+        return month.monthly_after if month else self.monthly_after
+
+    def assumed_prices(self) -> list[tuple[str, str]]:
+        """(price entry, region) of prices the plan used in a region they were not read for
+        (storage and S3 prices read for us-east-1, until `prices refresh` reads the region)."""
+        used = {(line.price_entry, p.resource.region) for p in self.all_actions
+                for line in (*p.one_time, *p.storage_after)
+                if line.price_entry in self.book.entries}
+        return sorted((entry, region) for entry, region in used
+                      if self.book.entry(entry, region).assumed_in(region))
+
+    def one_time_parts(self) -> dict[str, Decimal]:
+        """One-time cost by part (labour, snapshot storage, S3 batch jobs, ...): exact."""
+        parts = dict.fromkeys(ONE_TIME_PARTS.values(), ZERO)
+        for p in self.all_actions:
+            for line in p.one_time:
+                part = ONE_TIME_PARTS.get(line.price_entry, "other")
+                parts[part] = parts.get(part, ZERO) + line.cost
+        return parts

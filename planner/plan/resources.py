@@ -182,6 +182,7 @@ class ResourcePlanner:
         lines = []
         if action in remediation.SNAPSHOT_STORAGE:
             lines += remediation.snapshot_lines(self.book, self.usage, action, resource)
+            lines += remediation.cutover_lines(self.book, self.usage, action, resource)
             scanned = (resource.details or {}).get("size_source")
             if resource.size_gb is not None:
                 sources["size_gb"] = f"inventory: {scanned}" if scanned else "inventory"
@@ -195,6 +196,8 @@ class ResourcePlanner:
             generate = (1 - self.reduction) if bucket_key_after else Decimal(1)
             lines += remediation.batch_lines(self.book, objects, decrypts, generate,
                                              resource.region)
+            lines += remediation.dsse_lines(self.book, resource)
+            lines += remediation.noncurrent_lines(self.book, self.usage, resource)
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:

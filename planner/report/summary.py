@@ -14,11 +14,35 @@ from planner.plan.model import Plan
 from planner.report.safety import safe_text
 from planner.report.savings import savings_document
 from planner.report.tables import TABLES
-from pricing.present import allocate_cents, round_cents
+from pricing.present import round_cents
 
 
 def money(amount: Decimal) -> str:
     return f"{round_cents(amount):.2f}"
+
+
+def one_time_parts(plan: Plan) -> dict[str, str]:
+    """Each part of the one-time cost in cents, adding up exactly to `one_time_usd`: every
+    part rounded on its own, and what that rounding leaves over as the part "rounding" (the
+    workbook's Summary computes the same cells with ROUND)."""
+    parts = {name: round_cents(value) for name, value in plan.one_time_parts().items()}
+    parts["rounding"] = round_cents(plan.one_time) - sum(parts.values(), Decimal(0))
+    return {name: f"{value:.2f}" for name, value in parts.items()}
+
+
+def headline(plan: Plan) -> dict:
+    """The figures a budget review signs off on, in cents. Each difference is taken between
+    the rounded figures, so that the shown figures subtract exactly."""
+    figures = {"monthly_now_usd": plan.monthly_now, "monthly_after_usd": plan.monthly_after,
+               "monthly_now_steady_usd": plan.monthly_now_steady,
+               "monthly_after_steady_usd": plan.monthly_after_steady,
+               "one_time_usd": plan.one_time,
+               "baseline_1y_usd": plan.baseline_total(1), "year_1_usd": plan.year_total(1),
+               "baseline_3y_usd": plan.baseline_total(3), "year_3_usd": plan.year_total(3)}
+    shown = {name: round_cents(value) for name, value in figures.items()}
+    shown["delta_1y_usd"] = shown["year_1_usd"] - shown["baseline_1y_usd"]
+    shown["delta_3y_usd"] = shown["year_3_usd"] - shown["baseline_3y_usd"]
+    return {name: f"{value:.2f}" for name, value in shown.items()}
 
 
 def summary(plan: Plan) -> dict:
@@ -26,11 +50,10 @@ def summary(plan: Plan) -> dict:
     s = plan.settings
     return {
         "schema": "kmsplan.summary/1",
-        "monthly_now_usd": money(plan.monthly_now),
-        "monthly_after_usd": money(plan.monthly_after),
-        "one_time_usd": money(plan.one_time),
-        "year_1_usd": money(plan.year_total(1)),
-        "year_3_usd": money(plan.year_total(3)),
+        **headline(plan),
+        "one_time_parts": one_time_parts(plan),
+        "labour_priced": plan.labour_priced,
+        "resources_without_size": len(plan.unsized),
         "free_tier_requests_applied": plan.free_tier_after,
         "free_tier_requests_applied_now": plan.free_tier_now,
         "new_keys": plan.new_keys,
@@ -68,24 +91,17 @@ def _cell(value: object) -> object:
     return value
 
 
-def _money_in_cents(header: list[str], rows: list[list]) -> None:
-    """Money columns (named *_usd) in cents, each column still adding up to its total."""
-    for column, name in enumerate(header):
-        if name.endswith("_usd") and rows:
-            cents = allocate_cents([row[column] for row in rows])
-            for row, value in zip(rows, cents, strict=True):
-                row[column] = f"{value:.2f}"
-
-
 def write_csv(plan: Plan, folder: str | Path) -> list[Path]:
-    """One CSV per table; money in cents; text a spreadsheet could take for a formula is
-    guarded."""
+    """One CSV per table; text a spreadsheet could take for a formula is guarded.
+
+    Money is written at full precision (no rounding): rows then add up exactly, per phase and
+    per year, to the exact totals the summary rounds, and identical rows show identical
+    amounts (spreading cents over rows could do neither)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, build in TABLES.items():
         header, rows = build(plan)
-        _money_in_cents(header, rows)
         target = folder / f"{name}.csv"
         with atomic_open(target, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

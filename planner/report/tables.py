@@ -89,9 +89,10 @@ def remediation_table(plan: Plan) -> tuple[list[str], list[list]]:
 
 def forecast_table(plan: Plan) -> tuple[list[str], list[list]]:
     header = ["month", "label", "keys_now_usd", "requests_now_usd", "total_now_usd",
-              "keys_after_usd", "requests_after_usd", "one_time_usd", "total_after_usd"]
+              "keys_after_usd", "requests_after_usd", "one_time_usd", "total_after_usd",
+              "storage_after_usd"]
     rows = [[m.month, m.label, m.keys_now, m.requests_now, m.now, m.keys_after,
-             m.requests_after, m.one_time, m.after] for m in plan.forecast]
+             m.requests_after, m.one_time, m.after, m.storage_after] for m in plan.forecast]
     return header, rows
 
 

@@ -39,6 +39,8 @@ def assemble(found: list, errors: list[ScanError], partition: str,
                                     else figures.size_bytes / 1e9)
                 resource.object_count = (None if figures.objects is None
                                          else int(figures.objects))
+                # Archived objects must be restored before a copy can read them.
+                resource.details["archive_gb"] = figures.archive_bytes / 1e9
         elif resource.resource_type == "db-cluster":
             size = cluster_sizes.get((resource.account, resource.region, resource.resource_id))
             if size is not None and size.size_bytes is not None:

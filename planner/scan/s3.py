@@ -7,6 +7,8 @@ ServerSideEncryptionConfigurationNotFoundError; that exact code, and only it, me
 
 Size and object count come from CloudWatch's daily storage metrics, read per region in
 batches (ListMetrics, then GetMetricData with up to 500 queries a call), not per bucket.
+Versioning (GetBucketVersioning) is kept in details: the plan prices the noncurrent versions
+a re-encrypting copy leaves behind.
 """
 
 from __future__ import annotations
@@ -24,17 +26,21 @@ from planner.scan.common import (
     error_code,
     mark_unknown,
     pages,
+    scan_error,
 )
 
 SERVICE = "s3"
 OPERATIONS = {
-    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption"),
+    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption", "GetBucketVersioning"),
     "cloudwatch": ("ListMetrics", "GetMetricData"),
 }
 NO_RULE = "ServerSideEncryptionConfigurationNotFoundError"
 DEFAULT_KEY = "alias/aws/s3"
 METRICS = ("BucketSizeBytes", "NumberOfObjects")
 QUERIES_PER_CALL = 500  # GetMetricData's limit
+# Storage types (CloudWatch's StorageType) whose objects must be restored before a copy.
+ARCHIVE_STORAGE = frozenset({"GlacierStorage", "DeepArchiveStorage",
+                             "IntelligentTieringAAStorage", "IntelligentTieringDAAStorage"})
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class BucketMetrics:
     bucket: str
     size_bytes: float | None
     objects: float | None
+    archive_bytes: float = 0.0  # of size_bytes, in classes that need a restore to be read
 
 
 def tasks(scope: Scope) -> list[Task]:
@@ -94,7 +101,21 @@ def read_bucket(scope: Scope, name: str, region: str | None) -> Step:
     step.found.append(resource)
     s3 = scope.client("s3", region)
     _encryption(s3, resource, step, scope.at(region))
+    _versioning(s3, resource, step, scope.at(region))
     return step
+
+
+def _versioning(s3, resource: Resource, step: Step, scope: Scope) -> None:
+    """details.versioning: "Enabled", "Suspended" or "Disabled" (never enabled: AWS then
+    answers with no Status), null when it could not be read. A re-encrypting copy leaves a
+    noncurrent version of each object behind on a bucket that keeps versions."""
+    try:
+        status = s3.get_bucket_versioning(Bucket=resource.name).get("Status")
+    except CALL_ERRORS as exc:  # the encryption stands; only the versioning is not known
+        step.errors.append(scan_error(scope, SERVICE, "GetBucketVersioning", exc))
+        resource.details["versioning"] = None
+        return
+    resource.details["versioning"] = status or "Disabled"
 
 
 def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:
@@ -138,7 +159,8 @@ def read_metrics(scope: Scope) -> Step:
         if "BucketName" not in dims:
             continue
         query_id = f"m{i}"
-        owner[query_id] = (dims["BucketName"], metric["MetricName"])
+        archived = dims.get("StorageType") in ARCHIVE_STORAGE
+        owner[query_id] = (dims["BucketName"], metric["MetricName"], archived)
         queries.append({"Id": query_id, "MetricStat": {
             "Metric": metric, "Period": 86400, "Stat": "Average"}})
     totals: dict[str, dict[str, float]] = {}
@@ -152,11 +174,14 @@ def read_metrics(scope: Scope) -> Step:
             # Later pages carry older values of the same query: keep the newest only.
             if result.get("Values") and result["Id"] not in seen:
                 seen.add(result["Id"])
-                bucket, metric = owner[result["Id"]]
+                bucket, metric, archived = owner[result["Id"]]
                 sums = totals.setdefault(bucket, {})
-                sums[metric] = sums.get(metric, 0.0) + float(result["Values"][0])
+                value = float(result["Values"][0])
+                sums[metric] = sums.get(metric, 0.0) + value
+                if archived and metric == "BucketSizeBytes":
+                    sums["archive"] = sums.get("archive", 0.0) + value
     return Step(found=[
         BucketMetrics(scope.account, scope.region, bucket, sums.get("BucketSizeBytes"),
-                      sums.get("NumberOfObjects"))
+                      sums.get("NumberOfObjects"), sums.get("archive", 0.0))
         for bucket, sums in totals.items()
     ])

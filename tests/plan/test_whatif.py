@@ -91,3 +91,25 @@ def test_bad_scenario_files(inventory_file, tmp_path, capsys, text, message):
 def test_vary_rejects_unknown_setting(inventory_file, tmp_path, capsys):
     assert run(["whatif", inventory_file, "--vary", "colour=red,blue"]) == 2
     assert "--vary colour=red,blue" in capsys.readouterr().err
+
+
+def test_every_scenario_carries_the_headline_figures(inventory_file, tmp_path, capsys):
+    out = tmp_path / "w.json"
+    assert run(["whatif", inventory_file, "--vary", "key-strategy=account-region,resource",
+                "--out", tmp_path / "w.xlsx", "--json", out]) == 0
+    table = capsys.readouterr().out
+    assert "3 years: do nothing" in table and "3 years: difference" in table
+    from decimal import Decimal
+
+    for scenario in json.loads(out.read_text())["scenarios"]:
+        for years in ("1y", "3y"):
+            year = scenario["year_1_usd" if years == "1y" else "year_3_usd"]
+            assert Decimal(scenario[f"delta_{years}_usd"]) == \
+                Decimal(year) - Decimal(scenario[f"baseline_{years}_usd"])
+        # Doing nothing is the same whatever the plan's key strategy.
+        assert scenario["baseline_3y_usd"] == json.loads(out.read_text())["scenarios"][0][
+            "baseline_3y_usd"]
+        assert sum(Decimal(v) for v in scenario["one_time_parts"].values()) == \
+            Decimal(scenario["one_time_usd"])
+        assert {"monthly_now_steady_usd", "monthly_after_steady_usd", "labour_priced"} <= \
+            set(scenario)

@@ -24,7 +24,9 @@ def test_two_unencrypted_volumes_share_one_new_key(tmp_path):
     assert plan.monthly_after == D("1.00")
     assert plan.free_tier_after == 8
     # 150 GB of temporary snapshots for 168 of 730 hours at $0.05: 7.50 x 168 / 730 = 1.726...
-    assert cents(plan.one_time) == D("1.73")
+    # and the new volumes beside the old for the 3-day cut-over (72 of 730 hours) at $0.08:
+    # 150 x 0.08 x 72 / 730 = 1.1836...; 1.7260 + 1.1836 = 2.9096.
+    assert cents(plan.one_time) == D("2.91")
     assert all(p.key_after == plan.resources[0].key_after for p in plan.resources)
 
 
@@ -95,8 +97,10 @@ def test_rds_instance_on_aws_managed_key():
     assert db.requests_now == 4 and plan.free_tier_now == 4
     assert plan.monthly_now == 0  # AWS managed key: no monthly fee, requests in the free tier
     assert plan.monthly_after == D("1.00")
-    # snapshot and encrypted copy, 2 x 100 GB x 0.095 x 168/730 = 4.3726...
-    assert cents(plan.one_time) == D("4.37")
+    # snapshot and encrypted copy, 2 x 100 GB x 0.095 x 168/730 = 4.3726..., and the restored
+    # instance's storage beside the old for the 3-day cut-over: 100 x 0.115 x 72/730 = 1.1342...
+    # 4.3726 + 1.1342 = 5.5068.
+    assert cents(plan.one_time) == D("5.51")
 
 
 def test_organization_billing_scope_shares_one_free_tier(tmp_path):

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from planner.report.workbook import write_scenarios_workbook
+from pricing.present import round_cents
 from tests.report.conftest import plan_of, small_inventory
 
 
@@ -33,10 +34,11 @@ def test_scenarios_sheet_compares_the_plans(scenarios_book):
     # Customer managed: one new key at $1.00, requests inside the free tier.
     # AWS managed: no key. The plain bucket moves to aws/s3 with a bucket key (1,100 requests);
     # the managed bucket is already at target and keeps its 110,000 (no bucket key):
-    # 111,100 - 20,000 free = 91,100 / 10,000 x $0.03 = $0.2733.
+    # 111,100 - 20,000 free = 91,100 / 10,000 x $0.03 = $0.2733, in cents $0.27 (the
+    # Summary's monthly totals add up their parts as shown).
     assert rows["baseline"][4] == pytest.approx(1.00)
-    assert rows["aws-managed"][4] == pytest.approx(0.2733)
+    assert rows["aws-managed"][4] == pytest.approx(0.27)
     assert rows["aws-managed"][6] == 0
     for name, plan in plans:
-        assert rows[name][3] == pytest.approx(float(plan.monthly_now))
+        assert rows[name][3] == pytest.approx(float(round_cents(plan.monthly_now)))
         assert rows[name][5] == pytest.approx(float(plan.one_time))

@@ -21,7 +21,9 @@ def test_bucket_without_a_rule_in_the_emulator_is_none(aws_client, scan_estate):
     aws_client("s3").create_bucket(Bucket="no-rule")
     bucket = by_id(scan_estate().inventory)["no-rule"]
     assert (bucket.encryption, bucket.algorithm, bucket.error) == ("none", None, None)
-    assert bucket.details == {"bucket_region": HOME}
+    # (archive_gb too, 0.0, when the emulator publishes the bucket's storage metrics)
+    assert {k: bucket.details[k] for k in ("bucket_region", "versioning")} == {
+        "bucket_region": HOME, "versioning": "Disabled"}
 
 
 def test_sse_s3_bucket(aws_client, scan_estate):
@@ -133,8 +135,9 @@ def test_storage_metrics_sum_the_storage_classes_and_absent_ones_stay_null():
         step = s3.read_metrics(stub_scope(StubClients(cloudwatch=cloudwatch)))
         stub.assert_no_pending_responses()
     [figures] = step.found
-    # The newest value of each storage class: 2.0e9 + 0.5e9 bytes.
+    # The newest value of each storage class: 2.0e9 + 0.5e9 bytes, of which 0.5e9 archived.
     assert (figures.bucket, figures.size_bytes, figures.objects) == ("logs", 2.5e9, None)
+    assert figures.archive_bytes == 0.5e9
 
 
 def test_tags_are_read_in_batches(aws_client, scan_estate):
@@ -161,11 +164,13 @@ def test_real_aws_answers_aes256_for_a_bucket_without_an_explicit_rule():
         stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                        "BucketKeyEnabled": False}]}}, {"Bucket": "legacy"})
+        stub.add_response("get_bucket_versioning", {}, {"Bucket": "legacy"})
         step = s3.read_bucket(stub_scope(StubClients(s3=client), regions=("eu-west-1",)),
                               "legacy", None)
         stub.assert_no_pending_responses()
     [bucket] = step.found
     assert (bucket.region, bucket.encryption, bucket.algorithm) == ("eu-west-1", "sse-s3", "AES256")
+    assert bucket.details["versioning"] == "Disabled"  # never enabled: AWS gives no Status
     assert step.errors == []
 
 
@@ -173,6 +178,7 @@ def test_only_the_no_rule_code_means_none():
     client = raw_client("s3")
     with Stubber(client) as stub:
         stub.add_client_error("get_bucket_encryption", "InternalError", "We encountered an error")
+        stub.add_response("get_bucket_versioning", {"Status": "Enabled"})
         step = s3.read_bucket(stub_scope(StubClients(s3=client)), "flaky", HOME)
     [bucket] = step.found
     assert bucket.encryption == "unknown"
@@ -188,6 +194,7 @@ def test_bucket_region_from_list_buckets_saves_the_location_call():
         step = s3.list_buckets(stub_scope(StubClients(s3=client)))
         stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}})
+        stub.add_response("get_bucket_versioning", {"Status": "Suspended"})
         [task] = step.more
         result = task.run(task.scope)
         stub.assert_no_pending_responses()
@@ -199,7 +206,31 @@ def test_a_rule_the_scanner_does_not_know_is_unknown():
     with Stubber(client) as stub:
         stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:fips"}}]}})
+        stub.add_response("get_bucket_versioning", {})
         step = s3.read_bucket(stub_scope(StubClients(s3=client)), "future", HOME)
     [bucket] = step.found
     assert (bucket.encryption, bucket.algorithm) == ("unknown", None)
     assert bucket.error == "UnrecognisedEncryptionRule: SSEAlgorithm 'aws:fips'"
+
+
+def test_versioning_is_read_into_details(aws_client, scan_estate):
+    client = aws_client("s3")
+    client.create_bucket(Bucket="kept-versions")
+    client.put_bucket_versioning(Bucket="kept-versions",
+                                 VersioningConfiguration={"Status": "Enabled"})
+    client.create_bucket(Bucket="plain")
+    found = {r.name: r for r in scan_estate().inventory.resources if r.service == "s3"}
+    assert found["kept-versions"].details["versioning"] == "Enabled"
+    assert found["plain"].details["versioning"] == "Disabled"
+
+
+def test_versioning_denied_is_recorded_and_the_encryption_stands(aws_client, scan_estate):
+    client = aws_client("s3")
+    client.create_bucket(Bucket="half-open")
+    client.put_bucket_encryption(Bucket="half-open", ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    outcome = scan_estate(client_hook=refuse("GetBucketVersioning"))
+    [bucket] = [r for r in outcome.inventory.resources if r.name == "half-open"]
+    assert (bucket.encryption, bucket.details["versioning"]) == ("sse-s3", None)
+    [error] = [e for e in outcome.inventory.errors if e.operation == "GetBucketVersioning"]
+    assert (error.service, error.code) == ("s3", "AccessDenied")

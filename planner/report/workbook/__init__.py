@@ -68,7 +68,7 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     months = write_forecast(tables["forecast"], plan, prices)
     if reconciliation is not None:
         write_reconciliation(tables["reconciliation"], reconciliation, plan, prices)
-    return write_summary(ctx, plan, summary, tables, months)
+    return write_summary(ctx, plan, summary, tables, months, prices)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ every total that depends on it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
@@ -82,6 +83,13 @@ def _rows(plan: Plan) -> tuple[list, list, list]:
     ]
     overrides = [(region, e) for region, entries in book.region_overrides.items()
                  for e in entries.values()]
+    # A price used in a region it was not read for: its own row, marked assumed, so that the
+    # region's cost formulas point at a cell that says so.
+    overrides += [(region, replace(
+        book.entry(name, region), region=region, unconfirmed=True,
+        description=f"ASSUMED: the price read for {book.entry(name).read_in}, used in "
+                    f"{region} unchanged (kmsplan prices refresh --regions {region})"))
+        for name, region in plan.assumed_prices()]
     return settings, scan, overrides
 
 

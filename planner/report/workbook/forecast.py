@@ -1,5 +1,6 @@
 """Forecast: 36 months of key-months and rotation key-months times the price cells, plus the
-monthly request totals and the one-time cost in month 1 (from Summary's defined names)."""
+monthly request totals, the storage the plan adds and the one-time cost in month 1 (from
+Summary's defined names)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def forecast_table(ctx: Context, plan: Plan) -> Table:
         columns += [Column(f"keys {phase}", 12, "currency"),
                     Column(f"requests {phase}", 12, "currency")]
         if phase == "after":
-            columns.append(Column("one-time", 12, "currency"))
+            columns += [Column("storage after", 12, "currency"), Column("one-time", 12, "currency")]
         columns.append(Column(f"total {phase}", 13, "currency"))
     return Table(ctx, "Forecast", columns, len(plan.forecast))
 
@@ -69,6 +70,7 @@ def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:
     now_keys, after_first = 2 + width, 2 + width + 3
     after_keys = after_first + width
     col = xl_col_to_name
+    storage = "=" + storage_formula(plan, prices)
     cells = []
     for m in plan.forecast:
         row = [m.month, m.label]
@@ -81,8 +83,20 @@ def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:
             row += _units(plan, m.key_units_after, g)
         one_time = Formula(f"={n}total_one_time", m.one_time) if m.month == 1 else ZERO
         row += [Formula(keys_formula(after_first), m.keys_after),
-                Formula(f"={n}total_requests_after", m.requests_after), one_time,
-                Formula(f"=SUM({col(after_keys)}{{r}}:{col(after_keys + 2)}{{r}})", m.after)]
+                Formula(f"={n}total_requests_after", m.requests_after),
+                Formula(storage, m.storage_after), one_time,
+                Formula(f"=SUM({col(after_keys)}{{r}}:{col(after_keys + 3)}{{r}})", m.after)]
         cells.append(table.add(row))
     table.finish()
     return cells
+
+
+def storage_formula(plan: Plan, prices: Prices) -> str:
+    """The monthly storage the plan adds (full snapshot copies), exact: GB-months x the price
+    cell, summed per price cell; "0" when there is none."""
+    quantities: dict[str, Decimal] = {}
+    for p in plan.all_actions:
+        for line in p.storage_after:
+            name = prices.name(line.price_entry, p.resource.region, line.unit_price)
+            quantities[name] = quantities.get(name, ZERO) + line.quantity
+    return "+".join(f"{q:f}*{name}" for name, q in sorted(quantities.items())) or "0"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from planner.plan.actions import ACTIONS
-from planner.plan.model import ZERO, Plan, ResourcePlan
+from planner.plan.model import ONE_TIME_PARTS, ZERO, Plan, ResourcePlan
 from planner.report.tables import tag_columns
 from planner.report.workbook.assumptions import LABOUR_RATE, Prices
 from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
@@ -21,7 +21,7 @@ LINE_COLUMNS = [
     Column("resource id", 36), Column("account", 14), Column("region", 13),
     Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
     Column("quantity", 12, "quantity"), Column("unit price", 12, "price"),
-    Column("cost", 13, "currency"),
+    Column("cost", 13, "currency"), Column("part", 24),
 ]  # each price's source is on Assumptions, beside the price cell the unit price refers to
 RESOURCE_COLUMNS = [
     Column("account", 14), Column("region", 13), Column("service", 9),
@@ -73,6 +73,7 @@ def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
                 r.resource_id, r.account, r.region, r.service, p.action, line.name, line.unit,
                 line.quantity, Formula(f"={price}", line.unit_price),
                 Formula("=H{r}*I{r}", line.cost),
+                ONE_TIME_PARTS.get(line.price_entry, "other"),
             ]))
     table.finish()
     return spans

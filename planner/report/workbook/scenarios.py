@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.report.workbook.tables import number, write_value
+from pricing.present import round_cents
 
 COLUMNS = [  # header, headline name (None: not a formula), style, width
     ("scenario", None, "text", 24), ("target", None, "text", 18),
@@ -10,13 +11,25 @@ COLUMNS = [  # header, headline name (None: not a formula), style, width
     ("monthly after", "monthly_after", "currency", 14),
     ("one-time", "total_one_time", "currency", 14), ("new keys", "new_keys", "integer", 10),
     ("year 1", "year_1", "currency", 14), ("3 years", "year_3", "currency", 14),
+    ("steady after (month 36)", "monthly_after_steady", "currency", 14),
+    ("year 1 doing nothing", "baseline_1y", "currency", 14),
+    ("year 1 difference", "delta_1y", "currency", 14),
+    ("3 years doing nothing", "baseline_3y", "currency", 14),
+    ("3 years difference", "delta_3y", "currency", 14),
 ]
 
 
 def _value(plan, name: str):
-    return {"monthly_now": plan.monthly_now, "monthly_after": plan.monthly_after,
+    """The value the Summary cell `name` caches (monthly totals and differences in cents)."""
+    return {"monthly_now": round_cents(plan.monthly_now),
+            "monthly_after": round_cents(plan.monthly_after),
             "total_one_time": plan.one_time, "new_keys": plan.new_keys,
-            "year_1": plan.year_total(1), "year_3": plan.year_total(3)}[name]
+            "year_1": plan.year_total(1), "year_3": plan.year_total(3),
+            "monthly_after_steady": plan.monthly_after_steady,
+            "baseline_1y": plan.baseline_total(1), "baseline_3y": plan.baseline_total(3),
+            "delta_1y": round_cents(plan.year_total(1)) - round_cents(plan.baseline_total(1)),
+            "delta_3y": round_cents(plan.year_total(3)) - round_cents(plan.baseline_total(3)),
+            }[name]
 
 
 def write_scenarios(book, styles, sheet, headlines: list) -> None:

@@ -12,6 +12,7 @@ from planner.coverage import meets
 from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
 from planner.report.workbook.coverage import SERVICE_LABELS
+from planner.report.workbook.forecast import storage_formula
 from planner.report.workbook.savings import write_savings
 from planner.report.workbook.tables import (
     Context,
@@ -21,14 +22,16 @@ from planner.report.workbook.tables import (
     sum_of,
     write_value,
 )
+from pricing.present import round_cents
 
 STATE_COLOURS = {"none": "#C00000", "sse-s3": "#F4B183", "aws-owned": "#FFD966",
                  "kms-key-unknown": "#D9C3E9",
                  "aws-managed": "#9DC3E6", "customer-managed": "#70AD47", "unknown": "#A5A5A5"}
 HEAD = 3  # first headline row
-PARTS = 15  # first row of the monthly cost by part
+BUDGET = HEAD + 13  # the header of do nothing vs the plan
 AT_RISK_LISTED = 10
-PRINT_LAST_COL = 11  # the charts end in column L
+CHART_COL = 4  # the charts start in column E, right of the budget table
+PRINT_LAST_COL = 12  # the charts end in column M
 CHARTS_END = 32  # the row below the charts
 
 
@@ -68,7 +71,8 @@ def billing_scope_text(plan: Plan) -> str:
     return f"free tier per {plan.settings.billing_scope}{org}"
 
 
-def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -> dict:
+def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
+                  prices=None) -> dict:
     """Fill the Summary sheet; returns the defined names of its headline figures."""
     out = Summary(ctx, sheet)
     s, n, inv = ctx.styles, ctx.names, plan.inventory
@@ -84,22 +88,39 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     sheet.set_row(1, 30)
     keys, requests, resources = tables["keys"], tables["requests"], tables["resources"]
     lines_total = sum_of(tables["remediation"].ranges(5))
-    top = PARTS
-    other = top + len(SERVICES) + 1
-    total_row, all_requests = other + 1, other + 2
+    parts = list(plan.one_time_parts())
+    parts_top = BUDGET + 5
+    top = parts_top + len(parts) + 4  # the monthly cost by part
+    storage_row = top + len(SERVICES) + 1
+    other = storage_row + 1
+    rounding_row, total_row, all_requests = other + 1, other + 2, other + 3
+    storage = storage_formula(plan, prices) if prices is not None else "0"
+    forecast_col = {c.header: i for i, c in enumerate(tables["forecast"].columns)}
 
-    def months_sum(count: int) -> str:
-        last_col = len(tables["forecast"].columns) - 1
-        return "=" + sum_cells(months[:count], last_col) if months[:count] else "=0"
+    def months_sum(count: int, header: str = "total after") -> str:
+        cells = months[:count]
+        return "=" + sum_cells(cells, forecast_col[header]) if cells else "=0"
 
-    sheet.write_string(HEAD - 1, 0, "Headline", s.header)
-    sheet.write_string(HEAD - 1, 1, "", s.header)
+    def last_month(*headers: str) -> str:
+        if not months:
+            return "=0"
+        return "=" + "+".join(sum_cells(months[-1:], forecast_col[h]) for h in headers)
+
+    sheet.write_row(HEAD - 1, 0, ["Headline", "month 1", "steady (month 36)"], s.header)
     out.put(HEAD, "Coverage now (resources at target)", _coverage(plan, "now"), s.percent)
     out.put(HEAD + 1, "Coverage after the plan", _coverage(plan, "after"), s.percent)
-    out.put(HEAD + 2, "Monthly cost now", plan.monthly_now, s.currency, "monthly_now",
-            f"=B{total_row + 1}")
-    out.put(HEAD + 3, "Monthly cost after the plan", plan.monthly_after, s.currency,
-            "monthly_after", f"=C{total_row + 1}")
+    out.put(HEAD + 2, "Monthly cost now", round_cents(plan.monthly_now), s.currency,
+            "monthly_now", f"=B{total_row + 1}")
+    out.put(HEAD + 3, "Monthly cost after the plan", round_cents(plan.monthly_after),
+            s.currency, "monthly_after", f"=C{total_row + 1}")
+    # Month 36: rotation surcharges have stepped up (a key's 2nd rotation is in year 3).
+    sheet.write_formula(HEAD + 2, 2, last_month("total now"), s.currency,
+                        number(plan.monthly_now_steady))
+    out.define("monthly_now_steady", HEAD + 2, 2)
+    sheet.write_formula(HEAD + 3, 2, last_month("keys after", "requests after",
+                                                "storage after"), s.currency,
+                        number(plan.monthly_after_steady))
+    out.define("monthly_after_steady", HEAD + 3, 2)
     out.put(HEAD + 4, "One-time cost", plan.one_time, s.currency, "total_one_time",
             "=" + lines_total)
     out.put(HEAD + 5, "New keys", plan.new_keys, s.integer, "new_keys")
@@ -111,14 +132,20 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     at_risk = plan.at_risk
     out.put(HEAD + 9, "Resources at risk (key disabled or deleted)", len(at_risk),
             s.warning if at_risk else s.ok)
+    _lower_bounds(out, plan, HEAD + 10)
+    _budget(out, plan, months_sum)
+    _one_time_parts(out, plan, parts, parts_top, tables["lines"])
 
-    # Monthly cost by part: keys, then requests by service, then requests of no resource.
+    # Monthly cost by part: keys, then requests by service, then requests of no resource;
+    # each part in cents (ROUND), and what rounding leaves over on its own row, so that the
+    # parts as shown add up to the total as shown.
     sheet.write_row(top - 1, 0, ["Monthly cost by part", "now", "after"], s.header)
-    out.put(top, "Keys (key-months and rotations)", plan.key_cost("now"), s.currency,
-            "total_keys_now", "=" + sum_of(keys.ranges(13)))
-    sheet.write_formula(top, 2, "=" + sum_of(keys.ranges(16)), s.currency,
-                        number(plan.key_cost("after")))
-    out.define("total_keys_after", top, 2)
+    exact_keys = {"now": sum_of(keys.ranges(13)), "after": sum_of(keys.ranges(16))}
+    sheet.write_string(top, 0, "Keys (key-months and rotations)", s.label)
+    for col, phase in ((1, "now"), (2, "after")):
+        sheet.write_formula(top, col, f"=ROUND({exact_keys[phase]},2)", s.currency,
+                            number(round_cents(plan.key_cost(phase))))
+        out.define(f"total_keys_{phase}", top, col)
     by_service = {}
     for p in plan.all_actions:
         now, after = by_service.get(p.resource.service, (ZERO, ZERO))
@@ -127,35 +154,54 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
         now, after = by_service.get(service, (ZERO, ZERO))
         sheet.write_string(top + i, 0, f"{SERVICE_LABELS[service]} requests", s.label)
         for col, cost_col, value in ((1, 19, now), (2, 22, after)):
-            parts = [f"SUMIFS({c},{v},\"{service}\")" for c, v in
+            terms = [f"SUMIFS({c},{v},\"{service}\")" for c, v in
                      zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
-            sheet.write_formula(top + i, col, "=" + ("+".join(parts) or "0"), s.currency,
-                                number(value))
+            sheet.write_formula(top + i, col, f"=ROUND({'+'.join(terms) or '0'},2)",
+                                s.currency, number(round_cents(value)))
+    # Assumed: a full copy replaces an incremental snapshot (ebs_snapshot_original_share).
+    sheet.write_string(storage_row, 0, "EBS snapshot storage added (full copies, assumed)",
+                       s.label)
+    sheet.write_number(storage_row, 1, 0, s.currency)
+    sheet.write_formula(storage_row, 2, f"=ROUND({storage},2)", s.currency,
+                        number(round_cents(plan.storage_cost_after)))
     sheet.write_string(other, 0, "Requests of no scanned resource (measured)", s.label)
+    sheet.write_string(rounding_row, 0, "Rounding to cents", s.label)
     sheet.write_string(total_row, 0, "Total monthly", s.label)
     sheet.write_string(all_requests, 0, "of which KMS requests", s.label)
     for col, phase in ((1, "now"), (2, "after")):
         letter = "B" if col == 1 else "C"
-        parts = [f"SUMIFS({c},{p},\"{phase}\")" for c, p in
+        terms = [f"SUMIFS({c},{p},\"{phase}\")" for c, p in
                  zip(requests.ranges(11), requests.ranges(0), strict=True)]
-        sheet.write_formula(all_requests, col, "=" + ("+".join(parts) or "0"), s.currency,
+        sheet.write_formula(all_requests, col, "=" + ("+".join(terms) or "0"), s.currency,
                             number(plan.request_cost(phase)))
         out.define(f"total_requests_{phase}", all_requests, col)
-        resource_part = sum((v[0 if phase == "now" else 1] for v in by_service.values()), ZERO)
-        sheet.write_formula(other, col, f"={letter}{all_requests + 1}-SUM({letter}{top + 2}:"
-                            f"{letter}{other})", s.currency,
-                            number(plan.request_cost(phase) - resource_part))
+        resource_part = sum((round_cents(by_service.get(v, (ZERO, ZERO))[col - 1])
+                             for v in SERVICES), ZERO)
+        # Measured requests no resource accounts for: the exact request total less the exact
+        # resource costs (the Resources sheet), so that rounding shows on its own row.
+        exact = sum((v[col - 1] for v in by_service.values()), ZERO)
+        other_value = round_cents(plan.request_cost(phase) - exact)
+        resource_costs = sum_of(resources.ranges(19 if phase == "now" else 22))
+        sheet.write_formula(other, col, f"=ROUND({letter}{all_requests + 1}-{resource_costs},2)",
+                            s.currency, number(other_value))
         total = plan.monthly_now if phase == "now" else plan.monthly_after
-        sheet.write_formula(total_row, col, f"=SUM({letter}{top + 1}:{letter}{other + 1})",
-                            s.total, number(total))
+        stored = plan.storage_cost_after if phase == "after" else ZERO
+        shown = round_cents(plan.key_cost(phase)) + resource_part + round_cents(stored) + \
+            other_value
+        exact_storage = storage if phase == "after" else "0"
+        sheet.write_formula(rounding_row, col, f"=ROUND({exact_keys[phase]}+{letter}"
+                            f"{all_requests + 1}+{exact_storage},2)-SUM({letter}{top + 1}:"
+                            f"{letter}{other + 1})", s.currency, number(round_cents(total) - shown))
+        sheet.write_formula(total_row, col, f"=SUM({letter}{top + 1}:{letter}"
+                            f"{rounding_row + 1})", s.total, number(round_cents(total)))
     after_risk = _at_risk(out, plan, all_requests + 2)
     after_warnings = _warnings(out, plan, after_risk + 1)
     coverage_row = max(after_warnings + 1, CHARTS_END)
     _coverage_by_service(out, plan, coverage_row)
     _charts(out, top, other, coverage_row)
     sheet.set_column(0, 0, 46)
-    sheet.set_column(1, 2, 15)
-    sheet.set_column(3, 5, 13)
+    sheet.set_column(1, 3, 15)
+    sheet.set_column(4, 6, 13)
     sheet.freeze_panes(1, 0)
     sheet.hide_gridlines(2)
     sheet.set_landscape()
@@ -163,8 +209,66 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.print_area(0, 0, coverage_row + len(ENCRYPTION_STATES), PRINT_LAST_COL)
     write_savings(ctx, plan, sheet, coverage_row + len(ENCRYPTION_STATES) + 2)  # below it all
-    return {k: f"{n}{k}" for k in ("monthly_now", "monthly_after", "total_one_time",
-                                   "new_keys", "year_1", "year_3")}
+    return {k: f"{n}{k}" for k in HEADLINE_NAMES}
+
+
+HEADLINE_NAMES = ("monthly_now", "monthly_after", "monthly_now_steady", "monthly_after_steady",
+                  "total_one_time", "new_keys", "year_1", "year_3", "baseline_1y",
+                  "baseline_3y", "delta_1y", "delta_3y")
+
+
+def _lower_bounds(out: Summary, plan: Plan, row: int) -> None:
+    """In red where the one-time cost leaves something out: labour, resources without size."""
+    sheet, s = out.sheet, out.s
+    if not plan.labour_priced:
+        sheet.merge_range(row, 0, row, 2, "one-time excludes engineering labour (no labour "
+                          "rate or hours in the usage file)", s.warning)
+    if plan.unsized:
+        sheet.merge_range(row + 1, 0, row + 1, 2, f"one-time is a lower bound: "
+                          f"{len(plan.unsized)} resources without size", s.warning)
+
+
+def _budget(out: Summary, plan: Plan, months_sum) -> None:
+    """Do nothing vs the plan vs the difference, for year 1 and for 3 years."""
+    sheet, s = out.sheet, out.s
+    sheet.write_row(BUDGET, 0, ["Budget: do nothing vs the plan", "do nothing",
+                                "the plan", "difference"], s.header)
+    for row, (label, years, plan_name, suffix) in enumerate(
+            (("Year 1 (the plan with one-time)", 1, "year_1", "1y"),
+             ("3 years (the plan with one-time)", 3, "year_3", "3y")), start=BUDGET + 1):
+        baseline, total = plan.baseline_total(years), plan.year_total(years)
+        sheet.write_string(row, 0, label, s.label)
+        sheet.write_formula(row, 1, months_sum(12 * years, "total now"), s.currency,
+                            number(baseline))
+        out.define(f"baseline_{suffix}", row, 1)
+        sheet.write_formula(row, 2, f"={out.ctx.names}{plan_name}", s.currency, number(total))
+        # The difference of the figures as shown (cents), as in the JSON summary.
+        sheet.write_formula(row, 3, f"=ROUND(C{row + 1},2)-ROUND(B{row + 1},2)", s.currency,
+                            number(round_cents(total) - round_cents(baseline)))
+        out.define(f"delta_{suffix}", row, 3)
+    sheet.merge_range(BUDGET + 3, 0, BUDGET + 3, 3, "Do nothing: the keys and requests of "
+                      "today, with existing keys' rotation surcharges as they step up.", s.note)
+
+
+def _one_time_parts(out: Summary, plan: Plan, parts: list[str], row: int, lines) -> None:
+    """The one-time cost by part (SUMIFS over One-time lines), in cents, adding up to it."""
+    sheet, s = out.sheet, out.s
+    sheet.write_row(row - 1, 0, ["One-time cost by part", "cost"], s.header)
+    values = plan.one_time_parts()
+    for i, part in enumerate(parts):
+        terms = [f"SUMIFS({c},{p},\"{part}\")"
+                 for c, p in zip(lines.ranges(9), lines.ranges(10), strict=True)]
+        sheet.write_string(row + i, 0, part.replace("_", " "), s.label)
+        sheet.write_formula(row + i, 1, f"=ROUND({'+'.join(terms) or '0'},2)", s.currency,
+                            number(round_cents(values[part])))
+    shown = sum((round_cents(v) for v in values.values()), ZERO)
+    last = row + len(parts)
+    sheet.write_string(last, 0, "rounding", s.label)
+    sheet.write_formula(last, 1, f"=ROUND({out.ctx.names}total_one_time,2)-SUM(B{row + 1}:"
+                        f"B{last})", s.currency, number(round_cents(plan.one_time) - shown))
+    sheet.write_string(last + 1, 0, "Total one-time", s.label)
+    sheet.write_formula(last + 1, 1, f"=SUM(B{row + 1}:B{last + 1})", s.total,
+                        number(round_cents(plan.one_time)))
 
 
 def _at_risk(out: Summary, plan: Plan, row: int) -> int:
@@ -201,7 +305,9 @@ def _warnings(out: Summary, plan: Plan, row: int) -> int:
         return row
     sheet, s = out.sheet, out.s
     sheet.merge_range(row, 0, row, 2, f"CHECK: {len(plan.warnings)} warning(s): calls the "
-                      "scan could not make, usage entries that matched nothing.", s.warning)
+                      "scan could not make, usage entries that matched nothing, what the "
+                      "one-time cost leaves out.", s.warning)
+    sheet.set_row(row, 30)
     listed = plan.warnings[:AT_RISK_LISTED]
     for i, warning in enumerate(listed, start=1):
         write_value(sheet, row + i, 0, warning, s.text, s)
@@ -242,7 +348,7 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
                      "line": {"color": "#D9D9D9"}}})
     cost.set_legend({"position": "bottom"})
     cost.set_size({"width": 600, "height": 290})
-    sheet.insert_chart(2, 3, cost, {"x_offset": 20, "y_offset": 0})
+    sheet.insert_chart(2, CHART_COL, cost, {"x_offset": 20, "y_offset": 0})
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
     last = len(SERVICES)
     for row, state in enumerate(ENCRYPTION_STATES, start=coverage_row + 1):
@@ -256,4 +362,4 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     chart.set_legend({"position": "bottom"})
     chart.set_y_axis({"reverse": True})
     chart.set_size({"width": 600, "height": 260})
-    sheet.insert_chart(17, 3, chart, {"x_offset": 20, "y_offset": 10})
+    sheet.insert_chart(17, CHART_COL, chart, {"x_offset": 20, "y_offset": 10})
