@@ -112,7 +112,7 @@ def test_a_dsse_bucket_copy_pays_the_dsse_charge_per_gb():
     bucket.algorithm = "aws:kms:dsse"  # dual-layer, on aws/s3: below a customer-managed target
     plan = plan_for(make_inventory([bucket], keys=[aws_s3]))
     [p] = plan.resources
-    assert p.action == "s3-set-default-sse-kms"
+    assert p.action == "s3-set-default-dsse-kms"  # dual-layer kept, on the new key
     # 200 GB x $0.003 = 0.60.
     assert summary(plan)["one_time_parts"]["s3_dsse_reencryption"] == "0.60"
 

@@ -346,7 +346,8 @@ def test_aurora_cluster_is_priced_from_its_measured_volume():
     assert sized.action == "aurora-restore-encrypted"
     assert sized.sources["size_gb"] == "inventory: CloudWatch AWS/RDS VolumeBytesUsed"
     # One cluster snapshot of 52.5 GB kept 168 of 730 hours at $0.095 a GB-month:
-    # 52.5 x 0.095 x 168 / 730 = 1.1478...
-    assert cents(sized.one_time_cost) == D("1.15")
+    # 52.5 x 0.095 x 168 / 730 = 1.1478...; and the new cluster's storage beside the old for
+    # the 3-day cut-over window: 52.5 x $0.10 x 72 / 730 = 0.5178...; 1.6656... in all.
+    assert cents(sized.one_time_cost) == D("1.67")
     assert blank.one_time_cost == 0
     assert blank.sources["size_gb"] == "unknown: GetMetricData failed with X, priced as 0"
