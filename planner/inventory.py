@@ -20,6 +20,12 @@ RESOURCE_TYPES = (
     "bucket", "volume", "snapshot", "db-instance", "db-cluster", "db-snapshot",
     "db-cluster-snapshot", "table",
 )
+# Storage and database services (planner/scan/{efs,fsx,rds_engines,redshift,...}.py).
+SERVICES += ("efs", "fsx", "docdb", "neptune", "redshift", "elasticache", "memorydb",
+             "opensearch", "backup")
+RESOURCE_TYPES += ("efs-file-system", "fsx-file-system", "docdb-cluster", "neptune-cluster",
+                   "redshift-cluster", "replication-group", "memorydb-cluster",
+                   "opensearch-domain", "backup-vault")
 # The encryption ladder, lowest first; "unknown" sits outside it.
 ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "aws-managed", "customer-managed", "unknown")
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from planner.inventory import Resource
 from planner.scan.common import Scope, Step, Task, encrypted_with, gb, pages, tag_dict
+from planner.scan.rds_engines import ENGINES
 
 SERVICE = "rds"
 
@@ -69,7 +70,9 @@ def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
 def _lister(listing: Listing):
     def run(scope: Scope) -> Step:
         items = pages(scope.client("rds"), listing.method, listing.items)
-        return Step(found=[_resource(scope, listing, item) for item in items])
+        # DocumentDB and Neptune share the RDS API: their own scans count them.
+        return Step(found=[_resource(scope, listing, item) for item in items
+                           if item.get("Engine") not in ENGINES])
 
     return run
 

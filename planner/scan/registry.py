@@ -5,7 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from planner.scan import dynamodb, ebs, kms, rds, s3, tags
+from planner.scan import (
+    backup,
+    dynamodb,
+    ebs,
+    efs,
+    elasticache,
+    fsx,
+    kms,
+    memorydb,
+    opensearch,
+    rds,
+    rds_engines,
+    redshift,
+    s3,
+    tags,
+)
 from planner.scan.common import Scope, Task
 
 
@@ -23,6 +38,15 @@ SERVICES = (
     Service("ebs", ebs.tasks, None, ebs.OPERATIONS),
     Service("rds", rds.tasks, None, rds.OPERATIONS),
     Service("dynamodb", dynamodb.tasks, None, dynamodb.OPERATIONS),
+    Service("efs", efs.tasks, None, efs.OPERATIONS),
+    Service("fsx", fsx.tasks, None, fsx.OPERATIONS),
+    Service("docdb", rds_engines.docdb_tasks, None, rds_engines.OPERATIONS),
+    Service("neptune", rds_engines.neptune_tasks, None, rds_engines.OPERATIONS),
+    Service("redshift", redshift.tasks, None, redshift.OPERATIONS),
+    Service("elasticache", elasticache.tasks, None, elasticache.OPERATIONS),
+    Service("memorydb", memorydb.tasks, None, memorydb.OPERATIONS),
+    Service("opensearch", opensearch.tasks, None, opensearch.OPERATIONS),
+    Service("backup", backup.tasks, None, backup.OPERATIONS),
     Service("tags", tags.tasks, None, tags.OPERATIONS),  # tags of buckets, tables, keys
 )
 
@@ -39,6 +63,9 @@ IAM_ACTIONS = {
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("resourcegroupstaggingapi", "GetResources"): "tag:GetResources",
+    ("efs", "DescribeFileSystems"): "elasticfilesystem:DescribeFileSystems",
+    ("opensearch", "ListDomainNames"): "es:ListDomainNames",
+    ("opensearch", "DescribeDomains"): "es:DescribeDomains",
 }
 
 
