@@ -23,9 +23,10 @@ RESOURCE_TYPES = (
 # Storage and database services (planner/scan/{efs,fsx,rds_engines,redshift,...}.py).
 SERVICES += ("efs", "fsx", "docdb", "neptune", "redshift", "elasticache", "memorydb",
              "opensearch", "backup")
-RESOURCE_TYPES += ("efs-file-system", "fsx-file-system", "docdb-cluster", "neptune-cluster",
-                   "redshift-cluster", "replication-group", "memorydb-cluster",
-                   "opensearch-domain", "backup-vault")
+STORE_RESOURCE_TYPES = ("efs-file-system", "fsx-file-system", "docdb-cluster",
+                        "neptune-cluster", "redshift-cluster", "replication-group",
+                        "memorydb-cluster", "opensearch-domain", "backup-vault")
+RESOURCE_TYPES += STORE_RESOURCE_TYPES
 # The encryption ladder, lowest first; "unknown" sits outside it.
 ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "aws-managed", "customer-managed", "unknown")
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", None)

@@ -38,6 +38,10 @@ REQUIRED_ENTRIES = (
     "s3_put_1k",
     "s3_get_1k",
     "s3_dsse_gb",
+    # one-time copies of the storage services (planner/plan/stores.py, remediation.py)
+    "efs_standard_gb_month",
+    "datasync_gb",
+    "fsx_backup_gb_month",
 )
 _TOP_FIELDS = {"schema", "name", "currency", "read_on", "entries", "regions"}
 _ENTRY_FIELDS = {

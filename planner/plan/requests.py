@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from planner.inventory import STORE_RESOURCE_TYPES
 from planner.usage import DEFAULT, Usage
 
 KMS_STATES = frozenset({"aws-managed", "customer-managed"})
@@ -21,6 +22,7 @@ TRAFFIC_FIGURES = {
     "db-cluster": ("monthly_start_events",),
     "table": ("active_connections",),
 }
+TRAFFIC_FIGURES.update({rtype: ("monthly_kms_requests",) for rtype in STORE_RESOURCE_TYPES})
 
 
 def traffic(resource, usage: Usage, figures: dict, sources: dict) -> int:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from planner.coverage import meets
 from planner.inventory import Key, Resource
-from planner.plan import remediation
+from planner.plan import remediation, stores
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
 from planner.plan.strategy import aws_managed_key_ref, new_key_ref
@@ -26,6 +26,7 @@ REMEDIATION = {
     "table": "dynamodb-update-sse",
     "account-setting": "ebs-enable-default-encryption",
 }
+REMEDIATION.update(stores.REMEDIATION)
 
 
 class ResourcePlanner:
@@ -45,10 +46,13 @@ class ResourcePlanner:
         return self._shared_sources.setdefault(tuple(mapping.items()), mapping)
 
     def target_state_and_key(self, resource: Resource, target: str) -> tuple[str, str | None]:
-        if target == "customer-managed":
+        no_aws_managed_key = resource.service in stores.NO_AWS_MANAGED_KEY
+        if target == "customer-managed" or (target == "aws-managed" and no_aws_managed_key):
             return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         if target == "encrypted" and resource.service == "s3":
             return "sse-s3", None
+        if target == "encrypted" and no_aws_managed_key:
+            return "aws-owned", None
         return "aws-managed", aws_managed_key_ref(resource, self.aliases)
 
     def choose(self, resource: Resource, target: str) -> tuple[str, str, str | None, bool]:
@@ -74,6 +78,8 @@ class ResourcePlanner:
             return "expires-with-source", state, key_now, False
         state_after, key_after = self.target_state_and_key(resource, target)
         action = REMEDIATION[resource.resource_type]
+        if resource.resource_type in stores.REMEDIATION:
+            action = stores.action_for(resource.resource_type, state)
         if action == "s3-set-default-sse-kms" and state_after == "sse-s3":
             action = "s3-set-default-sse-s3"
         return action, state_after, key_after, False
@@ -118,6 +124,7 @@ class ResourcePlanner:
             generate = (1 - self.reduction) if bucket_key_after else Decimal(1)
             lines += remediation.batch_lines(self.book, objects, decrypts, generate,
                                              resource.region)
+        lines += stores.copy_lines(self.book, action, resource)
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:

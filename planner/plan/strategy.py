@@ -7,12 +7,14 @@ from pathlib import Path
 from planner.coverage import TARGETS
 from planner.errors import InputError
 from planner.inventory import SERVICES, Resource
+from planner.plan import stores
 from planner.yamlfile import read_yaml
 
 STRATEGIES = ("account-region", "service", "resource")
 NEW_KEY_PREFIX = "kmsplan:new"
 AWS_MANAGED_PREFIX = "kmsplan:aws-managed"
 AWS_MANAGED_ALIAS = {"s3": "aws/s3", "ebs": "aws/ebs", "rds": "aws/rds", "dynamodb": "aws/dynamodb"}
+AWS_MANAGED_ALIAS.update(stores.AWS_MANAGED_ALIAS)
 
 
 def check_target(target: str, where: str = "--target") -> str:

@@ -9,9 +9,9 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from planner.coverage import meets
-from planner.inventory import ENCRYPTION_STATES, SERVICES
+from planner.inventory import ENCRYPTION_STATES
 from planner.plan.model import ZERO, Plan
-from planner.report.workbook.coverage import SERVICE_LABELS
+from planner.report.workbook.coverage import service_groups
 from planner.report.workbook.tables import (
     Context,
     cell_ref,
@@ -77,7 +77,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     keys, requests, resources = tables["keys"], tables["requests"], tables["resources"]
     lines_total = sum_of(tables["remediation"].ranges(5))
     top = PARTS
-    other = top + len(SERVICES) + 1
+    groups = service_groups()
+    other = top + len(groups) + 1
     total_row, all_requests = other + 1, other + 2
 
     def months_sum(count: int) -> str:
@@ -115,11 +116,12 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
     for p in plan.all_actions:
         now, after = by_service.get(p.resource.service, (ZERO, ZERO))
         by_service[p.resource.service] = (now + p.request_cost_now, after + p.request_cost_after)
-    for i, service in enumerate(SERVICES, start=1):
-        now, after = by_service.get(service, (ZERO, ZERO))
-        sheet.write_string(top + i, 0, f"{SERVICE_LABELS[service]} requests", s.label)
+    for i, (label, members) in enumerate(groups, start=1):
+        now = sum((by_service.get(m, (ZERO, ZERO))[0] for m in members), ZERO)
+        after = sum((by_service.get(m, (ZERO, ZERO))[1] for m in members), ZERO)
+        sheet.write_string(top + i, 0, f"{label} requests", s.label)
         for col, cost_col, value in ((1, 19, now), (2, 22, after)):
-            parts = [f"SUMIFS({c},{v},\"{service}\")" for c, v in
+            parts = [f"SUMIFS({c},{v},\"{service}\")" for service in members for c, v in
                      zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
             sheet.write_formula(top + i, col, "=" + ("+".join(parts) or "0"), s.currency,
                                 number(value))
@@ -204,17 +206,21 @@ def _warnings(out: Summary, plan: Plan, row: int) -> int:
 
 
 def _coverage_by_service(out: Summary, plan: Plan, top: int) -> None:
-    """Resources now by encryption state (rows) and service (columns): the chart's data."""
+    """Resources now by encryption state (rows) and service group (columns): the chart's
+    data."""
     sheet, s = out.sheet, out.s
-    counts = Counter((p.resource.service, p.resource.encryption) for p in plan.resources)
+    groups = service_groups()
+    group_of = {service: label for label, members in groups for service in members}
+    counts = Counter((group_of[p.resource.service], p.resource.encryption)
+                     for p in plan.resources)
     sheet.write_row(top, 0, ["Resources now by encryption",
-                             *(SERVICE_LABELS[v] for v in SERVICES), "all"], s.header)
-    last = len(SERVICES)
+                             *(label for label, _ in groups), "all"], s.header)
+    last = len(groups)
     for row, state in enumerate(ENCRYPTION_STATES, start=top + 1):
         sheet.write_string(row, 0, state, s.label)
-        for col, service in enumerate(SERVICES, start=1):
-            sheet.write_number(row, col, counts[(service, state)], s.integer)
-        total = sum(counts[(service, state)] for service in SERVICES)
+        for col, (label, _) in enumerate(groups, start=1):
+            sheet.write_number(row, col, counts[(label, state)], s.integer)
+        total = sum(counts[(label, state)] for label, _ in groups)
         sheet.write_formula(row, last + 1, f"=SUM({xl_rowcol_to_cell(row, 1)}:"
                             f"{xl_rowcol_to_cell(row, last)})", s.integer, total)
 
@@ -235,7 +241,7 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     cost.set_size({"width": 600, "height": 290})
     sheet.insert_chart(2, 3, cost, {"x_offset": 20, "y_offset": 0})
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
-    last = len(SERVICES)
+    last = len(service_groups())
     for row, state in enumerate(ENCRYPTION_STATES, start=coverage_row + 1):
         chart.add_series({
             "name": [name, row, 0], "categories": [name, coverage_row, 1, coverage_row, last],
