@@ -86,3 +86,23 @@ def test_demo_workbook_has_the_budget_review_sheets(demo_run):
 def test_demo_leaves_nothing_running(demo_run):
     _, threads_before = demo_run
     assert threading.active_count() <= threads_before
+
+
+def test_demo_includes_the_storage_and_database_services(demo_run):
+    folder, _ = demo_run
+    inventory = json.loads((folder / "demo-inventory.json").read_text())
+    states = {(r["service"], r["encryption"]) for r in inventory["resources"]}
+    assert {("efs", "none"), ("efs", "aws-managed"), ("fsx", "customer-managed"),
+            ("neptune", "none"), ("redshift", "aws-owned"), ("elasticache", "none"),
+            ("memorydb", "customer-managed"), ("opensearch", "aws-managed"),
+            ("backup", "aws-managed"), ("backup", "customer-managed")} <= states
+    summary = json.loads((folder / "demo-summary.json").read_text())
+    # 2 accounts x 3 regions = 6 of each, 2 file systems in each = 12.
+    assert summary["actions"]["efs-copy-to-new-file-system"] == 12
+    for action in ("redshift-modify-encryption", "elasticache-restore-encrypted",
+                   "opensearch-new-domain", "neptune-restore-encrypted"):
+        assert summary["actions"][action] == 6
+    sheet = openpyxl.load_workbook(folder / "demo.xlsx", data_only=True)["Resources"]
+    services = {sheet.cell(r, 3).value for r in range(2, sheet.max_row + 1)}
+    assert {"efs", "fsx", "neptune", "redshift", "elasticache", "memorydb", "opensearch",
+            "backup"} <= services

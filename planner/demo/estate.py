@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import boto3
 
+from planner.demo.stores import seed_storage_and_databases
+
 MANAGEMENT_ACCOUNT = "123456789012"  # the emulator's default account
 MEMBER_ACCOUNT = "210987654321"
 ROLE_NAME = "OrganizationAccountAccessRole"
@@ -177,4 +179,5 @@ def seed_demo_estate(endpoint: str) -> list[str]:
             _ebs(seeder, keys, first)
             _rds(seeder, keys)
             _dynamodb(seeder, keys, first)
+            seed_storage_and_databases(seeder, keys, first)
     return accounts
