@@ -14,6 +14,7 @@ from planner.scan.common import Scope, Step, Task, pages, tag_dict
 SERVICE = "tags"
 OPERATIONS = {"resourcegroupstaggingapi": ("GetResources",)}
 RESOURCE_TYPES = ["s3:bucket", "dynamodb:table", "kms:key"]
+RESOURCE_TYPES += ["backup:backup-vault"]  # vaults: ListBackupVaults carries no tags
 
 
 @dataclass(frozen=True)

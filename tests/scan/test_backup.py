@@ -12,12 +12,14 @@ def test_vault_keys(aws_client, scan_estate):
     key = aws_client("kms").create_key()["KeyMetadata"]
     vaults = aws_client("backup")
     vaults.create_backup_vault(BackupVaultName="managed", EncryptionKeyArn="alias/aws/backup")
-    vaults.create_backup_vault(BackupVaultName="customer", EncryptionKeyArn=key["Arn"])
+    vaults.create_backup_vault(BackupVaultName="customer", EncryptionKeyArn=key["Arn"],
+                               BackupVaultTags={"team": "platform"})
     found = by_id(scan_estate().inventory)
     assert found["managed"].encryption == "aws-managed"
     customer = found["customer"]
     assert (customer.encryption, customer.kms_key_arn) == ("customer-managed", key["Arn"])
     assert (customer.service, customer.resource_type) == ("backup", "backup-vault")
+    assert customer.tags == {"team": "platform"}  # from the Resource Groups Tagging API
     assert customer.details == {"recovery_points": 0, "locked": False,
                                 "vault_type": "BACKUP_VAULT"}
 
