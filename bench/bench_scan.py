@@ -106,7 +106,7 @@ STORE_CLIENTS = {"file_systems": "efs", "fsx": "fsx", "graphs": "rds", "warehous
 def seed_store(c, kind: str, i: int, key: str) -> None:
     """One storage or database resource; every other one on the region's customer key."""
     on_key = {"KmsKeyId": key} if i % 2 else {}
-    name = f"bench-{i:05d}"
+    name = f"bench-{kind[:4]}-{i:05d}"  # one namespace per kind (moto shares some)
     if kind == "file_systems":
         c.create_file_system(CreationToken=name, Encrypted=bool(i % 2), **on_key)
     elif kind == "fsx":

@@ -3,7 +3,10 @@ DescribeDomains in batches of five; a refused DescribeDomains leaves its domains
 
 from __future__ import annotations
 
-from tests.scan.conftest import CallLog, by_id, refuse
+from botocore.stub import Stubber
+
+from planner.scan import opensearch
+from tests.scan.conftest import CallLog, StubClients, by_id, raw_client, refuse, stub_scope
 
 
 def test_each_encryption_state(aws_client, scan_estate):
@@ -45,3 +48,24 @@ def test_a_refused_describe_leaves_each_domain_unknown(aws_client, scan_estate):
     assert (hidden.encryption, hidden.error) == ("unknown", "AccessDenied: refused by the test")
     assert [(e.service, e.operation, e.code) for e in outcome.inventory.errors] == [
         ("opensearch", "DescribeDomains", "AccessDenied")]
+
+
+def test_a_domain_missing_from_the_answer_stays_unknown():
+    """Shape from the OpenSearch API reference (DescribeDomains, DomainStatusList)."""
+    client = raw_client("opensearch")
+    key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    status = {"DomainId": "111122223333/logs", "DomainName": "logs",
+              "ARN": "arn:aws:es:us-east-1:111122223333:domain/logs",
+              "ClusterConfig": {"InstanceCount": 2},
+              "EBSOptions": {"EBSEnabled": True, "VolumeSize": 50},
+              "EncryptionAtRestOptions": {"Enabled": True, "KmsKeyId": key}}
+    with Stubber(client) as stub:
+        stub.add_response("describe_domains", {"DomainStatusList": [status]},
+                          {"DomainNames": ["logs", "gone"]})
+        step = opensearch.read_domains(stub_scope(StubClients(opensearch=client)),
+                                       ["logs", "gone"])
+    logs, gone = step.found
+    # 50 GB on each of 2 nodes = 100 GB; the key stays pending until the catalogue settles it.
+    assert (logs.kms_key_arn, logs.size_gb, logs.error) == (key, 100.0, None)
+    assert (gone.encryption, gone.error) == (
+        "unknown", "DomainNotDescribed: DescribeDomains did not answer this domain")
