@@ -13,8 +13,8 @@ from tests.plan.helpers import plan_for, write_usage
 from tests.plan.test_stores import store
 from tests.report.libreoffice import recalculate
 
-FILES = "File systems (EFS, FSx)"
-CACHES = "Caches and search (ElastiCache, MemoryDB, OpenSearch)"
+FILES = "File systems"
+CACHES = "Caches, search"
 USAGE = """
 resources:
   fs-1: {monthly_kms_requests: 1020000}

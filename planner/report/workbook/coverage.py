@@ -23,16 +23,20 @@ SERVICE_LABELS.update({
     "opensearch": "OpenSearch", "backup": "AWS Backup",
 })
 # The Summary sheet's cost rows and coverage chart show services in groups, so they stay
-# readable as services are added: the first four alone, the others by what they are.
+# readable as services are added: the first four alone, the others by kind, with short
+# labels that fit a chart axis and a column (the members are in each header's comment).
 SERVICE_GROUPS = (
     ("S3", ("s3",)), ("EBS", ("ebs",)), ("RDS and Aurora", ("rds",)),
     ("DynamoDB", ("dynamodb",)),
-    ("File systems (EFS, FSx)", ("efs", "fsx")),
-    ("Other databases (DocumentDB, Neptune, Redshift)", ("docdb", "neptune", "redshift")),
-    ("Caches and search (ElastiCache, MemoryDB, OpenSearch)",
-     ("elasticache", "memorydb", "opensearch")),
+    ("File systems", ("efs", "fsx")),
+    ("Other databases", ("docdb", "neptune", "redshift")),
+    ("Caches, search", ("elasticache", "memorydb", "opensearch")),
     ("AWS Backup", ("backup",)),
 )
+
+
+def members_note(members: tuple[str, ...]) -> str:
+    return ", ".join(SERVICE_LABELS.get(m, m) for m in members)
 
 
 def service_groups() -> list[tuple[str, tuple[str, ...]]]:

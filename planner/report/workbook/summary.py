@@ -11,7 +11,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from planner.coverage import meets
 from planner.inventory import ENCRYPTION_STATES
 from planner.plan.model import ZERO, Plan
-from planner.report.workbook.coverage import service_groups
+from planner.report.workbook.coverage import members_note, service_groups
 from planner.report.workbook.tables import (
     Context,
     cell_ref,
@@ -120,6 +120,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list) -
         now = sum((by_service.get(m, (ZERO, ZERO))[0] for m in members), ZERO)
         after = sum((by_service.get(m, (ZERO, ZERO))[1] for m in members), ZERO)
         sheet.write_string(top + i, 0, f"{label} requests", s.label)
+        if len(members) > 1:
+            sheet.write_comment(top + i, 0, members_note(members))
         for col, cost_col, value in ((1, 19, now), (2, 22, after)):
             parts = [f"SUMIFS({c},{v},\"{service}\")" for service in members for c, v in
                      zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
@@ -216,6 +218,10 @@ def _coverage_by_service(out: Summary, plan: Plan, top: int) -> None:
     sheet.write_row(top, 0, ["Resources now by encryption",
                              *(label for label, _ in groups), "all"], s.header)
     last = len(groups)
+    for col, (_, members) in enumerate(groups, start=1):
+        if len(members) > 1:
+            sheet.write_comment(top, col, members_note(members))
+    sheet.set_column(6, last + 1, 13)  # the group columns past the fixed widths of A-F
     for row, state in enumerate(ENCRYPTION_STATES, start=top + 1):
         sheet.write_string(row, 0, state, s.label)
         for col, (label, _) in enumerate(groups, start=1):
@@ -251,6 +257,7 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     chart.set_title({"name": "Resources by service and encryption now",
                      "name_font": {"size": 11}})
     chart.set_legend({"position": "bottom"})
-    chart.set_y_axis({"reverse": True})
+    # Every group's name on the category axis, small enough to fit as groups are added.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 7}})
     chart.set_size({"width": 600, "height": 260})
     sheet.insert_chart(17, 3, chart, {"x_offset": 20, "y_offset": 10})
