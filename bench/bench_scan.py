@@ -40,7 +40,7 @@ LISTINGS = {  # paginated listing calls: their page count is what the server han
     "DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots",
     "DescribeDBClusterSnapshots", "ListTables", "ListMetrics", "GetResources",
     "DescribeFileSystems", "DescribeClusters", "DescribeReplicationGroups", "ListBackupVaults",
-    "ListDomainNames", "ListKeyRotations",
+    "ListDomainNames", "ListKeyRotations", "ListNamespaces", "DescribeServerlessCaches",
 }
 
 
@@ -139,8 +139,9 @@ def separate_emulator():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H",
-                               "127.0.0.1", "-p", str(port)],
+    # moto's server with the listings it lacks answered (planner/emulator_gaps.py).
+    server = subprocess.Popen([sys.executable, "-c", "from planner.emulator_gaps import serve; "
+                               f"serve({port})"], cwd=Path(__file__).resolve().parents[1],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     try:

@@ -24,8 +24,9 @@ RESOURCE_TYPES = (
 SERVICES += ("efs", "fsx", "docdb", "neptune", "redshift", "elasticache", "memorydb",
              "opensearch", "backup")
 STORE_RESOURCE_TYPES = ("efs-file-system", "fsx-file-system", "docdb-cluster",
-                        "neptune-cluster", "redshift-cluster", "replication-group",
-                        "memorydb-cluster", "opensearch-domain", "backup-vault")
+                        "neptune-cluster", "redshift-cluster", "redshift-namespace",
+                        "replication-group", "serverless-cache", "memorydb-cluster",
+                        "opensearch-domain", "backup-vault")
 RESOURCE_TYPES += STORE_RESOURCE_TYPES
 # The encryption ladder, lowest first; "unknown" sits outside it.
 ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "aws-managed", "customer-managed", "unknown")

@@ -76,6 +76,12 @@ ACTIONS = {a.name: a for a in (
            "(ModifyCluster Encrypted and KmsKeyId): Redshift migrates the data to the new key, "
            "a resize-like operation.", "the cluster is read-only while the data migrates",
            ("Redshift.10", "redshift-cluster-kms-enabled")),
+    Action("redshift-serverless-update-key", "Change the namespace's key in place "
+           "(UpdateNamespace kmsKeyId); Redshift Serverless re-encrypts the data.", "none"),
+    Action("elasticache-serverless-restore", "A serverless cache's key is fixed at creation: "
+           "snapshot the cache, create a serverless cache with the target key from the "
+           "snapshot, repoint clients, delete the old one.",
+           "writes after the snapshot are lost unless paused until cut-over"),
     Action("elasticache-restore-encrypted", "Encryption at rest is fixed at creation: back up "
            "the replication group, create a new one with at-rest encryption under the target "
            "key seeded from the backup, repoint clients, delete the old one.",

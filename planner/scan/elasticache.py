@@ -1,8 +1,9 @@
-"""ElastiCache: replication groups (Redis OSS and Valkey).
+"""ElastiCache: replication groups (Redis OSS and Valkey) and serverless caches.
 
 DescribeReplicationGroups answers AtRestEncryptionEnabled and, under a KMS key, KmsKeyId.
-Encrypted without a KmsKeyId is ElastiCache's default: a key the service owns. Encryption at
-rest is chosen at creation: a new key means a backup restored into a new group.
+Encrypted without a KmsKeyId is ElastiCache's default: a key the service owns. Serverless
+caches are always encrypted (DescribeServerlessCaches: KmsKeyId, or none for the owned key).
+Encryption at rest is chosen at creation: a new key means a backup restored into a new cache.
 """
 
 from __future__ import annotations
@@ -27,7 +28,18 @@ def read_group(scope: Scope, item: dict) -> Resource:
                    "aws-owned")
 
 
+def read_serverless(scope: Scope, item: dict) -> Resource:
+    name = item["ServerlessCacheName"]
+    arn = item.get("ARN") or (f"arn:{scope.partition}:elasticache:{scope.region}:"
+                              f"{scope.account}:serverlesscache:{name}")
+    resource = new_resource(scope, SERVICE, "serverless-cache", name, arn,
+                            details={"engine": item.get("Engine")})
+    return at_rest(resource, True, item.get("KmsKeyId"), "aws-owned")
+
+
 LISTINGS = (Listing(SERVICE, "elasticache", "DescribeReplicationGroups", "ReplicationGroups",
-                    read_group),)
+                    read_group),
+            Listing(SERVICE, "elasticache", "DescribeServerlessCaches", "ServerlessCaches",
+                    read_serverless))
 OPERATIONS = operations_of(*LISTINGS)
 tasks = tasks_of(*LISTINGS)

@@ -1,8 +1,9 @@
-"""Redshift: provisioned clusters.
+"""Redshift: provisioned clusters and Redshift Serverless namespaces.
 
 DescribeClusters answers Encrypted and KmsKeyId. An encrypted cluster with no KmsKeyId is on
 the key Redshift owns (its default for new clusters since 2025); a cluster can move to another
-key in place (ModifyCluster), a resize-like migration.
+key in place (ModifyCluster), a resize-like migration. A namespace is always encrypted:
+ListNamespaces names its kmsKeyId, "AWS_OWNED_KMS_KEY" for the key Redshift owns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from planner.scan.common import Scope, tag_dict
 from planner.scan.listing import Listing, at_rest, new_resource, operations_of, tasks_of
 
 SERVICE = "redshift"
+OWNED = "AWS_OWNED_KMS_KEY"  # a namespace's kmsKeyId on the key Redshift owns
 
 
 def read_cluster(scope: Scope, item: dict) -> Resource:
@@ -26,6 +28,19 @@ def read_cluster(scope: Scope, item: dict) -> Resource:
     return at_rest(resource, bool(item.get("Encrypted")), item.get("KmsKeyId"), "aws-owned")
 
 
-LISTINGS = (Listing(SERVICE, "redshift", "DescribeClusters", "Clusters", read_cluster),)
+def read_namespace(scope: Scope, item: dict) -> Resource:
+    name = item["namespaceName"]
+    arn = item.get("namespaceArn") or (
+        f"arn:{scope.partition}:redshift-serverless:{scope.region}:{scope.account}:"
+        f"namespace/{item.get('namespaceId', name)}")
+    resource = new_resource(scope, SERVICE, "redshift-namespace", name, arn,
+                            details={"status": item.get("status")})
+    key = item.get("kmsKeyId")
+    return at_rest(resource, True, None if key == OWNED else key, "aws-owned")
+
+
+LISTINGS = (Listing(SERVICE, "redshift", "DescribeClusters", "Clusters", read_cluster),
+            Listing(SERVICE, "redshift-serverless", "ListNamespaces", "namespaces",
+                    read_namespace))
 OPERATIONS = operations_of(*LISTINGS)
 tasks = tasks_of(*LISTINGS)

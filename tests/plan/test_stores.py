@@ -16,7 +16,8 @@ from tests.plan.helpers import cents, plan_for, write_usage
 D = Decimal
 SERVICE = {"efs-file-system": "efs", "fsx-file-system": "fsx", "docdb-cluster": "docdb",
            "neptune-cluster": "neptune", "redshift-cluster": "redshift",
-           "replication-group": "elasticache", "memorydb-cluster": "memorydb",
+           "redshift-namespace": "redshift", "replication-group": "elasticache",
+           "serverless-cache": "elasticache", "memorydb-cluster": "memorydb",
            "opensearch-domain": "opensearch", "backup-vault": "backup"}
 
 
@@ -32,6 +33,8 @@ def store(resource_type, resource_id, encryption, **options):
     ("docdb-cluster", "none", "docdb-restore-encrypted"),
     ("neptune-cluster", "aws-managed", "neptune-restore-encrypted"),
     ("redshift-cluster", "aws-owned", "redshift-modify-encryption"),
+    ("redshift-namespace", "aws-owned", "redshift-serverless-update-key"),
+    ("serverless-cache", "aws-owned", "elasticache-serverless-restore"),
     ("replication-group", "none", "elasticache-restore-encrypted"),
     ("memorydb-cluster", "aws-owned", "memorydb-restore-encrypted"),
     ("opensearch-domain", "none", "opensearch-enable-encryption"),  # in place from none

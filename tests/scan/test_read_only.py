@@ -76,10 +76,13 @@ def test_a_full_scan_only_reads(fresh_aws, aws_client, scan_estate):
             "GetKeyRotationStatus", "ListKeyRotations", "GetMetricData",
             "DescribeDBClusterSnapshots"} <= called
     storage_calls = {(s, o) for s, o in log.calls if s in {
-        "efs", "fsx", "redshift", "elasticache", "memorydb", "opensearch", "backup"}}
+        "efs", "fsx", "redshift", "redshift-serverless", "elasticache", "memorydb", "opensearch",
+        "backup"}}
     assert storage_calls == {
         ("efs", "DescribeFileSystems"), ("fsx", "DescribeFileSystems"),
-        ("redshift", "DescribeClusters"), ("elasticache", "DescribeReplicationGroups"),
+        ("redshift", "DescribeClusters"), ("redshift-serverless", "ListNamespaces"),
+        ("elasticache", "DescribeReplicationGroups"),
+        ("elasticache", "DescribeServerlessCaches"),
         ("memorydb", "DescribeClusters"), ("opensearch", "ListDomainNames"),
         ("opensearch", "DescribeDomains"), ("backup", "ListBackupVaults")}
 
