@@ -32,10 +32,15 @@ from planner.scan.registry import SERVICES  # noqa: E402
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 ESTATE = {"buckets": 1000, "volumes": 5000, "db_instances": 500, "tables": 1000}
+# The storage and database services (issue 16), one listing each: --stores N seeds N of each.
+STORES = ("file_systems", "fsx", "graphs", "warehouses", "caches", "memorydbs", "domains",
+          "vaults")
 LISTINGS = {  # paginated listing calls: their page count is what the server hands out
     "ListBuckets", "ListKeys", "ListAliases", "DescribeVolumes", "DescribeSnapshots",
     "DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots",
     "DescribeDBClusterSnapshots", "ListTables", "ListMetrics", "GetResources",
+    "DescribeFileSystems", "DescribeClusters", "DescribeReplicationGroups", "ListBackupVaults",
+    "ListDomainNames", "ListKeyRotations", "ListNamespaces", "DescribeServerlessCaches",
 }
 # Listings of services this estate leaves empty: one page per region each.
 LISTINGS |= {"ListQueues", "ListTopics", "ListStreams", "ListSecrets", "DescribeLogGroups",
@@ -57,7 +62,10 @@ def seed(endpoint: str, counts: dict[str, int], threads: int = 16) -> dict[str, 
         jobs.append(("db", i, REGIONS[i % 3]))
     for i in range(counts["tables"]):
         jobs.append(("table", i, REGIONS[i % 3]))
-    services = {"bucket": "s3", "volume": "ec2", "db": "rds", "table": "dynamodb"}
+    for kind in STORES:
+        jobs += [(kind, i, REGIONS[i % 3]) for i in range(counts.get(kind, 0))]
+    services = {"bucket": "s3", "volume": "ec2", "db": "rds", "table": "dynamodb",
+                **STORE_CLIENTS}
     clients = {(kind, r): client(services[kind], r) for kind in services for r in REGIONS}
 
     def make(job):
@@ -75,6 +83,8 @@ def seed(endpoint: str, counts: dict[str, int], threads: int = 16) -> dict[str, 
         elif kind == "volume":
             options = {"Encrypted": True, "KmsKeyId": keys[region]} if i % 2 else {}
             c.create_volume(AvailabilityZone=f"{region}a", Size=8, **options)
+        elif kind in STORE_CLIENTS:
+            seed_store(c, kind, i, keys[region])
         elif kind == "db":
             c.create_db_instance(DBInstanceIdentifier=f"bench-{i:04d}", Engine="postgres",
                                  DBInstanceClass="db.t3.micro", AllocatedStorage=20,
@@ -91,14 +101,50 @@ def seed(endpoint: str, counts: dict[str, int], threads: int = 16) -> dict[str, 
     return {"keys": len(keys)}
 
 
+STORE_CLIENTS = {"file_systems": "efs", "fsx": "fsx", "graphs": "rds", "warehouses": "redshift",
+                 "caches": "elasticache", "memorydbs": "memorydb", "domains": "opensearch",
+                 "vaults": "backup"}
+
+
+def seed_store(c, kind: str, i: int, key: str) -> None:
+    """One storage or database resource; every other one on the region's customer key."""
+    on_key = {"KmsKeyId": key} if i % 2 else {}
+    name = f"bench-{kind[:4]}-{i:05d}"  # one namespace per kind (moto shares some)
+    if kind == "file_systems":
+        c.create_file_system(CreationToken=name, Encrypted=bool(i % 2), **on_key)
+    elif kind == "fsx":
+        c.create_file_system(FileSystemType="WINDOWS", StorageCapacity=32,
+                             SubnetIds=["subnet-0123456789abcdef0"], KmsKeyId=key)
+    elif kind == "graphs":
+        c.create_db_cluster(DBClusterIdentifier=name, Engine="neptune",
+                            StorageEncrypted=bool(i % 2), **on_key)
+    elif kind == "warehouses":
+        c.create_cluster(ClusterIdentifier=name, NodeType="dc2.large", MasterUsername="admin",
+                         MasterUserPassword="Not-a-secret-1", ClusterType="single-node",
+                         Encrypted=bool(i % 2), **on_key)
+    elif kind == "caches":
+        c.create_replication_group(ReplicationGroupId=name, ReplicationGroupDescription="b",
+                                   Engine="redis", AtRestEncryptionEnabled=bool(i % 2), **on_key)
+    elif kind == "memorydbs":
+        c.create_cluster(ClusterName=name, NodeType="db.t4g.small", ACLName="open-access",
+                         **on_key)
+    elif kind == "domains":
+        rest = {"Enabled": True, "KmsKeyId": key} if i % 2 else {"Enabled": False}
+        c.create_domain(DomainName=name, EncryptionAtRestOptions=rest)
+    else:
+        c.create_backup_vault(BackupVaultName=name, **({"EncryptionKeyArn": key} if i % 2
+                                                       else {}))
+
+
 @contextlib.contextmanager
 def separate_emulator():
     """moto's server in its own process, so the emulator and the scanner do not share a GIL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H",
-                               "127.0.0.1", "-p", str(port)],
+    # moto's server with the listings it lacks answered (planner/emulator_gaps.py).
+    server = subprocess.Popen([sys.executable, "-c", "from planner.emulator_gaps import serve; "
+                               f"serve({port})"], cwd=Path(__file__).resolve().parents[1],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     try:
@@ -200,8 +246,10 @@ def minimum(calls: Counter, inventory) -> int:
     settings = len(inventory.settings) + sum(1 for s in inventory.settings
                                              if s.ebs_encryption_by_default)
     metric_calls = calls["GetMetricData"]  # ceil(series / 500) per region, by construction
+    domains = Counter(r.region for r in inventory.resources if r.service == "opensearch")
+    batches = sum(math.ceil(n / 5) for n in domains.values())  # DescribeDomains: 5 a call
     return (1 + pages + 2 * buckets  # GetBucketLocation (no BucketRegion here) + encryption
-            + tables + len(inventory.keys) + rotatable + settings + metric_calls)
+            + tables + len(inventory.keys) + rotatable + settings + metric_calls + batches)
 
 
 def main() -> None:
@@ -209,10 +257,13 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--stores", type=int, default=0,
+                        help="Also seed this many of each storage and database service.")
     parser.add_argument("--in-process", action="store_true",
                         help="Serve the emulator from this process (shares the GIL).")
     args = parser.parse_args()
     counts = {k: max(3, math.ceil(v * args.scale)) for k, v in ESTATE.items()}
+    counts.update({kind: args.stores for kind in STORES})
     server = local_aws if args.in_process else separate_emulator
     with emulator_environment(), server() as endpoint:
         started = time.perf_counter()

@@ -24,8 +24,10 @@ FAKE_CREDENTIALS = {
 @contextlib.contextmanager
 def local_aws() -> Iterator[str]:
     """Start moto's server in this process; yield its endpoint URL; stop it afterwards."""
+    from planner.emulator_gaps import threaded_server  # moto's, answering listings it lacks
+
     try:
-        from moto.server import ThreadedMotoServer
+        server = threaded_server("127.0.0.1", 0)
     except ImportError as exc:  # moto is an optional dependency (the `demo` and `dev` extras)
         raise RuntimeError(
             "the local AWS emulator needs moto: pip install 'kms-planner[demo]'"
@@ -34,7 +36,6 @@ def local_aws() -> Iterator[str]:
     # records those as failed calls, like any other.
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     _answer_unimplemented()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()

@@ -29,6 +29,14 @@ ENCRYPTION_STATES = ("none", "sse-s3", "aws-owned", "kms-key-unknown", "aws-mana
 KEY_UNKNOWN = "kms-key-unknown"
 ORGANIZATIONS = "organizations"  # accounts_from: the account list came from AWS Organizations
 PARTITION = re.compile(r"^aws(-[a-z]+)*$")
+# Storage and database services (planner/scan/{efs,fsx,rds_engines,redshift,...}.py).
+SERVICES += ("efs", "fsx", "docdb", "neptune", "redshift", "elasticache", "memorydb",
+             "opensearch", "backup")
+STORE_RESOURCE_TYPES = ("efs-file-system", "fsx-file-system", "docdb-cluster",
+                        "neptune-cluster", "redshift-cluster", "redshift-namespace",
+                        "replication-group", "serverless-cache", "memorydb-cluster",
+                        "opensearch-domain", "backup-vault")
+RESOURCE_TYPES += STORE_RESOURCE_TYPES
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", None)
 
 # Messaging, secrets and logs (issue 16): one service name and one resource type each.

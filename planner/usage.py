@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from planner.errors import InputError
+from planner.inventory import STORE_RESOURCE_TYPES
 from planner.yamlfile import parse_yaml, read_yaml
 from pricing.costs import REQUEST_CLASSES
 
@@ -35,6 +36,8 @@ TYPE_FIELDS |= {
     "repository": ("monthly_image_layer_pulls", "monthly_image_layer_pushes"),
     "function": ("monthly_cold_starts",),
 }
+# Storage and database services: one monthly KMS request figure per resource type.
+TYPE_FIELDS.update({rtype: ("monthly_kms_requests",) for rtype in STORE_RESOURCE_TYPES})
 ALL_FIELDS = frozenset(f for names in TYPE_FIELDS.values() for f in names)
 PARAMETERS = {
     "bucket_key_request_reduction": "fraction",

@@ -41,6 +41,10 @@ REQUIRED_ENTRIES = (
     "s3_put_1k",
     "s3_standard_gb_month",
     "s3_dsse_gb",
+    # one-time copies of the storage services (planner/plan/stores.py, remediation.py)
+    "efs_standard_gb_month",
+    "datasync_gb",
+    "fsx_backup_gb_month",
 )
 # Entries older books carry that no figure uses any more: read and left out, so that every
 # price the Assumptions sheet shows feeds a figure.

@@ -2,6 +2,7 @@
 
 import json
 import threading
+from collections import Counter
 
 import openpyxl
 import pytest
@@ -152,3 +153,30 @@ def test_demo_writes_a_bill_and_reconciles_it(demo_run, tmp_path, capsys):
         float(document["explained_share"])
     assert 0.8 < float(document["explained_share"]) < 1  # a realistic variance, not a copy
     assert document["excluded"] == {"Credit": {"lines": 1, "usd": "-1"}}
+
+
+def test_demo_includes_the_storage_and_database_services(demo_run):
+    folder, _ = demo_run
+    inventory = json.loads((folder / "demo-inventory.json").read_text())
+    states = {(r["service"], r["encryption"]) for r in inventory["resources"]}
+    assert {("efs", "none"), ("efs", "aws-managed"), ("fsx", "customer-managed"),
+            ("neptune", "none"), ("redshift", "aws-owned"), ("elasticache", "none"),
+            ("memorydb", "customer-managed"), ("opensearch", "aws-managed"),
+            ("backup", "aws-managed"), ("backup", "customer-managed")} <= states
+    # The demo's own resources (named demo-*: the emulator's backends are shared by every
+    # server in this process): 2 accounts x 3 regions = 6 of each, 2 file systems in each.
+    seeded = Counter(r["service"] for r in inventory["resources"]
+                     if r["name"].startswith("demo-"))
+    assert (seeded["efs"], seeded["redshift"], seeded["elasticache"], seeded["neptune"],
+            seeded["opensearch"], seeded["backup"]) == (12, 6, 6, 6, 6, 6 + 1)
+    summary = json.loads((folder / "demo-summary.json").read_text())
+    for action, service in (("efs-copy-to-new-file-system", "efs"),
+                            ("redshift-modify-encryption", "redshift"),
+                            ("elasticache-restore-encrypted", "elasticache"),
+                            ("opensearch-new-domain", "opensearch"),
+                            ("neptune-restore-encrypted", "neptune")):
+        assert summary["actions"][action] >= seeded[service]
+    sheet = openpyxl.load_workbook(folder / "demo.xlsx", data_only=True)["Resources"]
+    services = {sheet.cell(r, 3).value for r in range(2, sheet.max_row + 1)}
+    assert {"efs", "fsx", "neptune", "redshift", "elasticache", "memorydb", "opensearch",
+            "backup"} <= services

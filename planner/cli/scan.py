@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 # planner.scan.scanner.DEFAULT_WORKERS, not imported here: it would import boto3 for --help.
 DEFAULT_WORKERS = 16
 # planner.scan.registry.choosable(), for the same reason (a test keeps the two equal).
-SERVICE_NAMES = ("s3", "ebs", "rds", "dynamodb", "sqs", "sns", "kinesis", "secretsmanager",
-                 "logs", "ecr", "lambda")
+SERVICE_NAMES = ("s3", "ebs", "rds", "dynamodb", "efs", "fsx", "docdb", "neptune", "redshift",
+                 "elasticache", "memorydb", "opensearch", "backup", "sqs", "sns", "kinesis",
+                 "secretsmanager", "logs", "ecr", "lambda")
 
 
 def parse_regions(text: str | None) -> list[str] | None:

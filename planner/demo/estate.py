@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import boto3
 
+from planner.demo.stores import seed_storage_and_databases
+
 MANAGEMENT_ACCOUNT = "123456789012"  # the emulator's default account
 MEMBER_ACCOUNT = "210987654321"
 ROLE_NAME = "OrganizationAccountAccessRole"
@@ -242,4 +244,5 @@ def seed_demo_estate(endpoint: str) -> list[str]:
             _messaging(seeder, keys, first)
             if first:
                 _idle_keys(seeder)
+            seed_storage_and_databases(seeder, keys, first)
     return accounts

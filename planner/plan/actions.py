@@ -92,4 +92,53 @@ ACTIONS = {a.name: a for a in (
            "for the waiting period, re-enable it if any appear, else schedule its deletion "
            "with the longest window (30 days).", "none while idle; anything still using it "
            "fails while it is disabled"),
+    # Storage and database services (planner/plan/stores.py maps resource types to these).
+    Action("efs-copy-to-new-file-system", "EFS encryption is fixed at creation: create a "
+           "file system encrypted with the target key, copy the data with AWS DataSync (or "
+           "restore an AWS Backup recovery point into it), move the mount targets and "
+           "clients, delete the old file system.",
+           "writes stop for the final sync and the remount", ("EFS.1", "efs-encrypted-check")),
+    Action("fsx-restore-to-new-file-system", "FSx encryption is fixed at creation: back up "
+           "the file system, restore the backup into a new file system with the target key, "
+           "repoint clients (DNS, shares, mounts), delete the old one.",
+           "writes stop from the final backup until cut-over"),
+    Action("docdb-restore-encrypted", "Snapshot the DocumentDB cluster, restore the snapshot "
+           "into a new cluster encrypted with the target key, cut over, retire the old one.",
+           "writes stop from the final snapshot until cut-over",
+           ("DocumentDB.1", "docdb-cluster-encrypted")),
+    Action("neptune-restore-encrypted", "Snapshot the Neptune cluster, restore the snapshot "
+           "into a new cluster encrypted with the target key, cut over, retire the old one.",
+           "writes stop from the final snapshot until cut-over",
+           ("Neptune.1", "neptune-cluster-encrypted")),
+    Action("redshift-modify-encryption", "Change the cluster's encryption in place "
+           "(ModifyCluster Encrypted and KmsKeyId): Redshift migrates the data to the new key, "
+           "a resize-like operation.", "the cluster is read-only while the data migrates",
+           ("Redshift.10", "redshift-cluster-kms-enabled")),
+    Action("redshift-serverless-update-key", "Change the namespace's key in place "
+           "(UpdateNamespace kmsKeyId); Redshift Serverless re-encrypts the data.", "none"),
+    Action("elasticache-serverless-restore", "A serverless cache's key is fixed at creation: "
+           "snapshot the cache, create a serverless cache with the target key from the "
+           "snapshot, repoint clients, delete the old one.",
+           "writes after the snapshot are lost unless paused until cut-over"),
+    Action("elasticache-restore-encrypted", "Encryption at rest is fixed at creation: back up "
+           "the replication group, create a new one with at-rest encryption under the target "
+           "key seeded from the backup, repoint clients, delete the old one.",
+           "writes after the backup are lost unless paused until cut-over",
+           ("ElastiCache.4", "elasticache-repl-grp-encrypted-at-rest")),
+    Action("memorydb-restore-encrypted", "The cluster's key is fixed at creation: snapshot the "
+           "cluster, restore the snapshot into a new cluster with the target key, repoint "
+           "clients, delete the old one.",
+           "writes after the snapshot are lost unless paused until cut-over"),
+    Action("opensearch-enable-encryption", "Turn on encryption at rest in place with the "
+           "target key (UpdateDomainConfig EncryptionAtRestOptions; OpenSearch 1.x or "
+           "Elasticsearch 6.7 and later, a blue/green deployment). Older domains need a new "
+           "domain and a snapshot restore.", "none (blue/green deployment)",
+           ("Opensearch.1", "opensearch-encrypted-at-rest")),
+    Action("opensearch-new-domain", "A domain's key never changes: create a domain encrypted "
+           "with the target key, restore a manual snapshot (or reindex) into it, switch "
+           "clients, delete the old domain.", "writes stop from the final snapshot until "
+           "cut-over", ("Opensearch.1", "opensearch-encrypted-at-rest")),
+    Action("backup-new-vault", "A vault's key is fixed: create a vault with the target key, "
+           "point the backup plans at it, copy the recovery points to keep (StartCopyJob), "
+           "let the old ones expire.", "none", ("backup-recovery-point-encrypted",)),
 )}

@@ -27,6 +27,9 @@ SNAPSHOT_STORAGE = {
     "aurora-restore-encrypted": (
         "rds_backup_gb_month", 1, "DB snapshot storage (cluster snapshot)"),
     "rds-snapshot-copy": ("rds_backup_gb_month", 1, "DB snapshot storage (encrypted copy)"),
+    "efs-copy-to-new-file-system": (
+        "efs_standard_gb_month", 1, "EFS storage (old and new file systems side by side)"),
+    "fsx-restore-to-new-file-system": ("fsx_backup_gb_month", 1, "FSx backup storage (backup)"),
 }
 # action -> (price entry, line name): the new copy runs beside the old during the cut-over.
 CUTOVER_STORAGE = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from planner.inventory import STORE_RESOURCE_TYPES
 from planner.usage import DEFAULT, TYPE_FIELDS, Usage
 
 KMS_STATES = frozenset({"aws-managed", "customer-managed"})
@@ -37,6 +38,7 @@ ASSUMED = {
     "repository": "one KMS call per image layer pulled or pushed",
     "function": "one Decrypt of the environment per new execution environment",
 }
+TRAFFIC_FIGURES.update({rtype: ("monthly_kms_requests",) for rtype in STORE_RESOURCE_TYPES})
 
 
 def traffic(resource, usage: Usage, figures: dict, sources: dict) -> int:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from planner.coverage import meets
 from planner.inventory import KEY_UNKNOWN, Key, Resource
-from planner.plan import remediation
+from planner.plan import remediation, stores
 from planner.plan.model import PlanSettings, ResourcePlan
 from planner.plan.requests import KMS_STATES, monthly_requests, traffic
 from planner.plan.strategy import (
@@ -44,6 +44,7 @@ REMEDIATION |= {
     "repository": "ecr-recreate-repository",
     "function": "lambda-set-kms-key",
 }
+REMEDIATION.update(stores.REMEDIATION)
 
 
 class ResourcePlanner:
@@ -75,6 +76,8 @@ class ResourcePlanner:
             return "sse-s3", None
         if target == "encrypted" and resource.service in SERVICE_KEY_STATE:
             return SERVICE_KEY_STATE[resource.service], None
+        if target == "encrypted" and resource.service in stores.NO_AWS_MANAGED_KEY:
+            return "aws-owned", None  # the service's own key (ElastiCache, MemoryDB)
         if resource.service not in AWS_MANAGED_ALIAS:  # no AWS managed key: a new key
             return "customer-managed", new_key_ref(resource, self.settings.key_strategy)
         return "aws-managed", aws_managed_key_ref(resource, self.aliases)
@@ -129,6 +132,8 @@ class ResourcePlanner:
         if resource.resource_type == "account-setting" and state_after == state:
             return "keep", state, key_now, False  # on aws/ebs where no key is needed
         action = REMEDIATION[resource.resource_type]
+        if resource.resource_type in stores.REMEDIATION:
+            action = stores.action_for(resource.resource_type, state)
         if action == "s3-set-default-sse-kms" and state_after == "sse-s3":
             action = "s3-set-default-sse-s3"
         elif action == "s3-set-default-sse-kms" and resource.algorithm == DSSE:
@@ -198,6 +203,7 @@ class ResourcePlanner:
                                              resource.region)
             lines += remediation.dsse_lines(self.book, resource)
             lines += remediation.noncurrent_lines(self.book, self.usage, resource)
+        lines += stores.copy_lines(self.book, action, resource)
         return lines + remediation.labour_lines(self.usage, action)
 
     def object_count(self, resource: Resource) -> tuple[int, str]:

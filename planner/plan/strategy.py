@@ -7,6 +7,7 @@ from pathlib import Path
 from planner.coverage import TARGETS
 from planner.errors import InputError
 from planner.inventory import SERVICES, Resource
+from planner.plan import stores
 from planner.yamlfile import read_yaml
 
 STRATEGIES = ("account-region", "service", "resource")
@@ -23,6 +24,7 @@ AWS_MANAGED_ALIAS |= {"sqs": "aws/sqs", "sns": "aws/sns", "kinesis": "aws/kinesi
                       "lambda": "aws/lambda"}  # CloudWatch Logs has no AWS managed key
 # Services whose own free encryption (not KMS) meets the target "encrypted": SSE-SQS.
 SERVICE_KEY_STATE = {"sqs": "aws-owned"}
+AWS_MANAGED_ALIAS.update(stores.AWS_MANAGED_ALIAS)
 
 
 def check_target(target: str, where: str = "--target") -> str:

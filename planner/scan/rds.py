@@ -24,6 +24,7 @@ from planner.scan.common import (
     scan_error,
     tag_dict,
 )
+from planner.scan.rds_engines import ENGINES
 
 SERVICE = "rds"
 VOLUME_METRIC = "VolumeBytesUsed"
@@ -111,7 +112,9 @@ def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
 
 def _lister(listing: Listing):
     def run(scope: Scope) -> Step:
-        items = list(pages(scope.client("rds"), listing.method, listing.items))
+        # DocumentDB and Neptune share the RDS API: their own scans count them.
+        items = [item for item in pages(scope.client("rds"), listing.method, listing.items)
+                 if item.get("Engine") not in ENGINES]
         step = Step(found=[_resource(scope, listing, item) for item in items])
         aurora = [item[listing.id_field] for item in items if is_aurora(item)]
         if listing.resource_type == "db-cluster" and aurora:

@@ -8,13 +8,21 @@ from dataclasses import dataclass
 from planner.errors import InputError
 from planner.scan import (
     awslambda,
+    backup,
     dynamodb,
     ebs,
     ecr,
+    efs,
+    elasticache,
+    fsx,
     kinesis,
     kms,
     logs,
+    memorydb,
+    opensearch,
     rds,
+    rds_engines,
+    redshift,
     s3,
     secretsmanager,
     sns,
@@ -38,6 +46,15 @@ SERVICES = (
     Service("ebs", ebs.tasks, None, ebs.OPERATIONS),
     Service("rds", rds.tasks, None, rds.OPERATIONS),
     Service("dynamodb", dynamodb.tasks, None, dynamodb.OPERATIONS),
+    Service("efs", efs.tasks, None, efs.OPERATIONS),
+    Service("fsx", fsx.tasks, None, fsx.OPERATIONS),
+    Service("docdb", rds_engines.docdb_tasks, None, rds_engines.OPERATIONS),
+    Service("neptune", rds_engines.neptune_tasks, None, rds_engines.OPERATIONS),
+    Service("redshift", redshift.tasks, None, redshift.OPERATIONS),
+    Service("elasticache", elasticache.tasks, None, elasticache.OPERATIONS),
+    Service("memorydb", memorydb.tasks, None, memorydb.OPERATIONS),
+    Service("opensearch", opensearch.tasks, None, opensearch.OPERATIONS),
+    Service("backup", backup.tasks, None, backup.OPERATIONS),
     Service("tags", tags.tasks, None, tags.OPERATIONS),  # tags of buckets, tables, keys
     Service("sqs", sqs.tasks, None, sqs.OPERATIONS),
     Service("sns", sns.tasks, None, sns.OPERATIONS),
@@ -65,6 +82,9 @@ IAM_ACTIONS = {
     ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("resourcegroupstaggingapi", "GetResources"): "tag:GetResources",
+    ("efs", "DescribeFileSystems"): "elasticfilesystem:DescribeFileSystems",
+    ("opensearch", "ListDomainNames"): "es:ListDomainNames",
+    ("opensearch", "DescribeDomains"): "es:DescribeDomains",
 }
 
 

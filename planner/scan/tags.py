@@ -18,6 +18,7 @@ RESOURCE_TYPES = ["s3:bucket", "dynamodb:table", "kms:key"]
 # listings either (Secrets Manager's ListSecrets does, so secrets are not asked for here).
 RESOURCE_TYPES += ["sqs", "sns", "kinesis:stream", "logs:log-group", "ecr:repository",
                    "lambda:function"]
+RESOURCE_TYPES += ["backup:backup-vault"]  # vaults: ListBackupVaults carries no tags
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,24 @@ def _seed_everything(endpoint, aws_client):
     org.create_organization(FeatureSet="ALL")
     org.create_account(AccountName="member", Email="member@example.com")
     client_in(endpoint, "111111111111", "s3").create_bucket(Bucket="other-account")
+    _seed_storage_services(aws_client)
+
+
+def _seed_storage_services(aws_client):
+    """One resource of each storage and database service, so each of their calls is made."""
+    aws_client("efs").create_file_system(CreationToken="every-fs")
+    aws_client("fsx").create_file_system(FileSystemType="WINDOWS", StorageCapacity=32,
+                                         SubnetIds=["subnet-0123456789abcdef0"])
+    aws_client("rds").create_db_cluster(DBClusterIdentifier="every-graph", Engine="neptune")
+    aws_client("redshift").create_cluster(
+        ClusterIdentifier="every-warehouse", NodeType="dc2.large", MasterUsername="admin",
+        MasterUserPassword="Not-a-secret-1", ClusterType="single-node")
+    aws_client("elasticache").create_replication_group(
+        ReplicationGroupId="every-cache", ReplicationGroupDescription="d", Engine="redis")
+    aws_client("memorydb").create_cluster(ClusterName="every-memory", NodeType="db.t4g.small",
+                                          ACLName="open-access")
+    aws_client("opensearch").create_domain(DomainName="every-domain")
+    aws_client("backup").create_backup_vault(BackupVaultName="every-vault")
 
 
 def _seed_messaging(aws_client):
@@ -70,6 +88,16 @@ def test_a_full_scan_only_reads(fresh_aws, aws_client, scan_estate):
             "DescribeDBClusterSnapshots", "GetKeyLastUsage", "ListGrants"} <= called
     assert {"GetQueueAttributes", "GetTopicAttributes", "DescribeStreamSummary", "ListSecrets",
             "DescribeLogGroups", "DescribeRepositories", "ListFunctions"} <= called
+    storage_calls = {(s, o) for s, o in log.calls if s in {
+        "efs", "fsx", "redshift", "redshift-serverless", "elasticache", "memorydb", "opensearch",
+        "backup"}}
+    assert storage_calls == {
+        ("efs", "DescribeFileSystems"), ("fsx", "DescribeFileSystems"),
+        ("redshift", "DescribeClusters"), ("redshift-serverless", "ListNamespaces"),
+        ("elasticache", "DescribeReplicationGroups"),
+        ("elasticache", "DescribeServerlessCaches"),
+        ("memorydb", "DescribeClusters"), ("opensearch", "ListDomainNames"),
+        ("opensearch", "DescribeDomains"), ("backup", "ListBackupVaults")}
 
 
 def test_every_declared_operation_is_a_read():

@@ -6,6 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 from planner.coverage import meets
+from planner.inventory import SERVICES
 from planner.plan.model import Plan
 from planner.report.workbook.tables import Column, Context, Table
 
@@ -19,6 +20,37 @@ SERVICE_LABELS = {"s3": "S3", "ebs": "EBS", "rds": "RDS and Aurora", "dynamodb":
 SERVICE_LABELS |= {"sqs": "SQS", "sns": "SNS", "kinesis": "Kinesis Data Streams",
                    "secretsmanager": "Secrets Manager", "logs": "CloudWatch Logs", "ecr": "ECR",
                    "lambda": "Lambda"}
+SERVICE_LABELS.update({
+    "efs": "EFS", "fsx": "FSx", "docdb": "DocumentDB", "neptune": "Neptune",
+    "redshift": "Redshift", "elasticache": "ElastiCache", "memorydb": "MemoryDB",
+    "opensearch": "OpenSearch", "backup": "AWS Backup",
+})
+# The Summary sheet's cost rows and coverage chart show services in groups, so they stay
+# readable as services are added: the first four alone, the others by kind, with short
+# labels that fit a chart axis and a column (the members are in each header's comment).
+SERVICE_GROUPS = (
+    ("S3", ("s3",)), ("EBS", ("ebs",)), ("RDS and Aurora", ("rds",)),
+    ("DynamoDB", ("dynamodb",)),
+    ("File systems", ("efs", "fsx")),
+    ("Other databases", ("docdb", "neptune", "redshift")),
+    ("Caches, search", ("elasticache", "memorydb", "opensearch")),
+    ("AWS Backup", ("backup",)),
+)
+
+
+def members_note(members: tuple[str, ...]) -> str:
+    return ", ".join(SERVICE_LABELS.get(m, m) for m in members)
+
+
+def service_groups() -> list[tuple[str, tuple[str, ...]]]:
+    """(label, services) covering every inventory service once, in SERVICE_GROUPS order; a
+    service no group names gets a group of its own (a new service is never left out)."""
+    grouped = {service for _, members in SERVICE_GROUPS for service in members}
+    groups = [(label, tuple(m for m in members if m in SERVICES))
+              for label, members in SERVICE_GROUPS]
+    groups = [(label, members) for label, members in groups if members]
+    return groups + [(SERVICE_LABELS.get(service, service), (service,))
+                     for service in SERVICES if service not in grouped]
 
 
 def _counts(plan: Plan) -> tuple[Counter, dict]:

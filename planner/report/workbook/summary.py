@@ -9,9 +9,9 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from planner.coverage import meets
-from planner.inventory import ENCRYPTION_STATES, SERVICES
+from planner.inventory import ENCRYPTION_STATES
 from planner.plan.model import ZERO, Plan
-from planner.report.workbook.coverage import SERVICE_LABELS
+from planner.report.workbook.coverage import members_note, service_groups
 from planner.report.workbook.forecast import storage_formula
 from planner.report.workbook.savings import write_savings
 from planner.report.workbook.tables import (
@@ -91,7 +91,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
     parts = list(plan.one_time_parts())
     parts_top = BUDGET + 5
     top = parts_top + len(parts) + 4  # the monthly cost by part
-    storage_row = top + len(SERVICES) + 1
+    groups = service_groups()
+    storage_row = top + len(groups) + 1
     other = storage_row + 1
     rounding_row, total_row, all_requests = other + 1, other + 2, other + 3
     storage = storage_formula(plan, prices) if prices is not None else "0"
@@ -150,11 +151,14 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
     for p in plan.all_actions:
         now, after = by_service.get(p.resource.service, (ZERO, ZERO))
         by_service[p.resource.service] = (now + p.request_cost_now, after + p.request_cost_after)
-    for i, service in enumerate(SERVICES, start=1):
-        now, after = by_service.get(service, (ZERO, ZERO))
-        sheet.write_string(top + i, 0, f"{SERVICE_LABELS[service]} requests", s.label)
+    for i, (label, members) in enumerate(groups, start=1):
+        now = sum((by_service.get(m, (ZERO, ZERO))[0] for m in members), ZERO)
+        after = sum((by_service.get(m, (ZERO, ZERO))[1] for m in members), ZERO)
+        sheet.write_string(top + i, 0, f"{label} requests", s.label)
+        if len(members) > 1:
+            sheet.write_comment(top + i, 0, members_note(members))
         for col, cost_col, value in ((1, 19, now), (2, 22, after)):
-            terms = [f"SUMIFS({c},{v},\"{service}\")" for c, v in
+            terms = [f"SUMIFS({c},{v},\"{service}\")" for service in members for c, v in
                      zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
             sheet.write_formula(top + i, col, f"=ROUND({'+'.join(terms) or '0'},2)",
                                 s.currency, number(round_cents(value)))
@@ -175,8 +179,10 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
         sheet.write_formula(all_requests, col, "=" + ("+".join(terms) or "0"), s.currency,
                             number(plan.request_cost(phase)))
         out.define(f"total_requests_{phase}", all_requests, col)
-        resource_part = sum((round_cents(by_service.get(v, (ZERO, ZERO))[col - 1])
-                             for v in SERVICES), ZERO)
+        # As the rows show them: each group's cost rounded to cents.
+        resource_part = sum((round_cents(sum((by_service.get(m, (ZERO, ZERO))[col - 1]
+                                              for m in members), ZERO))
+                             for _, members in groups), ZERO)
         # Measured requests no resource accounts for: the exact request total less the exact
         # resource costs (the Resources sheet), so that rounding shows on its own row.
         exact = sum((v[col - 1] for v in by_service.values()), ZERO)
@@ -319,17 +325,25 @@ def _warnings(out: Summary, plan: Plan, row: int) -> int:
 
 
 def _coverage_by_service(out: Summary, plan: Plan, top: int) -> None:
-    """Resources now by encryption state (rows) and service (columns): the chart's data."""
+    """Resources now by encryption state (rows) and service group (columns): the chart's
+    data."""
     sheet, s = out.sheet, out.s
-    counts = Counter((p.resource.service, p.resource.encryption) for p in plan.resources)
+    groups = service_groups()
+    group_of = {service: label for label, members in groups for service in members}
+    counts = Counter((group_of[p.resource.service], p.resource.encryption)
+                     for p in plan.resources)
     sheet.write_row(top, 0, ["Resources now by encryption",
-                             *(SERVICE_LABELS[v] for v in SERVICES), "all"], s.header)
-    last = len(SERVICES)
+                             *(label for label, _ in groups), "all"], s.header)
+    last = len(groups)
+    for col, (_, members) in enumerate(groups, start=1):
+        if len(members) > 1:
+            sheet.write_comment(top, col, members_note(members))
+    sheet.set_column(6, last + 1, 13)  # the group columns past the fixed widths of A-F
     for row, state in enumerate(ENCRYPTION_STATES, start=top + 1):
         sheet.write_string(row, 0, state, s.label)
-        for col, service in enumerate(SERVICES, start=1):
-            sheet.write_number(row, col, counts[(service, state)], s.integer)
-        total = sum(counts[(service, state)] for service in SERVICES)
+        for col, (label, _) in enumerate(groups, start=1):
+            sheet.write_number(row, col, counts[(label, state)], s.integer)
+        total = sum(counts[(label, state)] for label, _ in groups)
         sheet.write_formula(row, last + 1, f"=SUM({xl_rowcol_to_cell(row, 1)}:"
                             f"{xl_rowcol_to_cell(row, last)})", s.integer, total)
 
@@ -350,7 +364,7 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     cost.set_size({"width": 600, "height": 290})
     sheet.insert_chart(2, CHART_COL, cost, {"x_offset": 20, "y_offset": 0})
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
-    last = len(SERVICES)
+    last = len(service_groups())
     for row, state in enumerate(ENCRYPTION_STATES, start=coverage_row + 1):
         chart.add_series({
             "name": [name, row, 0], "categories": [name, coverage_row, 1, coverage_row, last],
@@ -360,6 +374,7 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     chart.set_title({"name": "Resources by service and encryption now",
                      "name_font": {"size": 11}})
     chart.set_legend({"position": "bottom"})
-    chart.set_y_axis({"reverse": True})
+    # Every group's name on the category axis, small enough to fit as groups are added.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 7}})
     chart.set_size({"width": 600, "height": 260})
     sheet.insert_chart(17, CHART_COL, chart, {"x_offset": 20, "y_offset": 10})

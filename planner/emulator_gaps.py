@@ -1,0 +1,79 @@
+"""Listings the local emulator (moto 5.2) does not serve, answered as AWS answers an account
+that has none of them: Redshift Serverless ListNamespaces and ElastiCache
+DescribeServerlessCaches. Without this every scan against the emulator would record two
+failed calls per region (after retrying moto's HTML 500 page). The scanner's handling of real
+answers is proven with botocore Stubber answers (tests/scan/test_serverless.py).
+
+A WSGI middleware in front of moto's application; everything else goes to moto untouched.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qs
+
+JSON_GAPS = {"RedshiftServerless.ListNamespaces": b'{"namespaces": []}'}
+QUERY_GAPS = {  # (SigV4 service, Action) -> the empty answer in the service's XML
+    ("elasticache", "DescribeServerlessCaches"): (
+        b'<DescribeServerlessCachesResponse xmlns="http://elasticache.amazonaws.com/doc/'
+        b'2015-02-02/"><DescribeServerlessCachesResult><ServerlessCaches/>'
+        b'</DescribeServerlessCachesResult><ResponseMetadata><RequestId>kmsplan-emulator'
+        b'</RequestId></ResponseMetadata></DescribeServerlessCachesResponse>'),
+}
+QUERY_SERVICES = {service for service, _ in QUERY_GAPS}
+
+
+class FillGaps:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        answer = self._gap(environ)
+        if answer is None:
+            return self.app(environ, start_response)
+        body, content_type = answer
+        start_response("200 OK", [("Content-Type", content_type),
+                                  ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _gap(self, environ) -> tuple[bytes, str] | None:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target in JSON_GAPS:
+            return JSON_GAPS[target], "application/x-amz-json-1.1"
+        scope = environ.get("HTTP_AUTHORIZATION", "").split("/")  # Credential=id/date/region/svc
+        service = scope[3] if len(scope) > 4 else ""
+        if service not in QUERY_SERVICES or environ.get("REQUEST_METHOD") != "POST":
+            return None
+        data = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(data)  # moto reads the body again
+        action = (parse_qs(data.decode("utf-8", "replace")).get("Action") or [""])[0]
+        body = QUERY_GAPS.get((service, action))
+        return None if body is None else (body, "text/xml")
+
+
+def threaded_server(ip_address: str, port: int):
+    """moto's ThreadedMotoServer with FillGaps in front of its application."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from moto.server import ThreadedMotoServer
+    from werkzeug.serving import make_server
+
+    class Server(ThreadedMotoServer):
+        def _server_entry(self) -> None:  # moto's own, with the middleware added
+            app = FillGaps(DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(self._ip_address, self._port, app, True,
+                                       request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return Server(ip_address=ip_address, port=port, verbose=False)
+
+
+def serve(port: int) -> None:
+    """The emulator in this process until killed (bench/ runs it as a separate process)."""
+    server = threaded_server("127.0.0.1", port)
+    server.start()
+    server._thread.join()
