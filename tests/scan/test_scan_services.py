@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from planner.cli import app, main
 from tests.scan.conftest import HOME, CallLog
 
-ALL = ("s3,ebs,rds,dynamodb,sqs,sns,kinesis,secretsmanager,logs,ecr,lambda")
+ALL = ("s3,ebs,rds,dynamodb,efs,fsx,docdb,neptune,redshift,elasticache,memorydb,opensearch,"
+       "backup,sqs,sns,kinesis,secretsmanager,logs,ecr,lambda")
 
 
 def test_only_the_chosen_services_are_called(aws_client, scan_estate):
