@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from planner import bounds
 from planner.errors import InputError
 from planner.files import atomic_open
 
@@ -141,16 +142,17 @@ _TEXT, _MAYBE_TEXT = "text", "text or null"
 _MAYBE_BOOL, _BOOL = "true, false or null", "true or false"
 _MAYBE_COUNT, _MAYBE_SIZE = "a whole number >= 0 or null", "a number >= 0 or null"
 _MAP, _LIST = "an object", "a list of text"
+_TAGS = "an object of text values"
 # Field types an inventory must have; anything else is bad input, not a crash later.
 FIELD_TYPES = {
     Resource: {"account": _TEXT, "region": _TEXT, "resource_id": _TEXT, "arn": _TEXT,
-               "name": _TEXT, "tags": _MAP, "kms_key_arn": _MAYBE_TEXT,
+               "name": _TEXT, "tags": _TAGS, "kms_key_arn": _MAYBE_TEXT,
                "bucket_key_enabled": _MAYBE_BOOL, "size_gb": _MAYBE_SIZE,
                "object_count": _MAYBE_COUNT, "error": _MAYBE_TEXT, "details": _MAP},
     Key: {"account": _TEXT, "region": _TEXT, "key_id": _TEXT, "arn": _TEXT,
           "manager": _TEXT, "state": _TEXT, "spec": _TEXT, "usage": _TEXT, "origin": _TEXT,
           "multi_region": _BOOL, "rotation_enabled": _MAYBE_BOOL, "aliases": _LIST,
-          "created": _MAYBE_TEXT, "tags": _MAP, "rotations": _MAYBE_COUNT,
+          "created": _MAYBE_TEXT, "tags": _TAGS, "rotations": _MAYBE_COUNT,
           "rotation_period_days": _MAYBE_COUNT, "next_rotation": _MAYBE_TEXT},
     RegionSettings: {"account": _TEXT, "region": _TEXT,
                      "ebs_encryption_by_default": _MAYBE_BOOL,
@@ -167,17 +169,49 @@ def _fits(value: object, kind: str) -> bool:
         return isinstance(value, bool)
     if kind == _MAP:
         return isinstance(value, dict)
+    if kind == _TAGS:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items())
     if kind == _LIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     number = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
     return number and (kind == _MAYBE_SIZE or isinstance(value, int))
 
 
+# Figures and dates an inventory may hold, each within the shared bounds (planner.bounds).
+FIELD_BOUNDS = {
+    Resource: {"size_gb": bounds.SIZE_GB, "object_count": bounds.COUNT},
+    Key: {"rotations": bounds.ROTATIONS, "rotation_period_days": bounds.DAYS},
+    RegionSettings: {},
+}
+FIELD_DATES = {Resource: (), Key: ("created", "next_rotation"), RegionSettings: ()}
+
+
 def _check_types(item, where: str):
     for name, kind in FIELD_TYPES[type(item)].items():
         if not _fits(getattr(item, name), kind):
             raise InputError(f"{where}.{name}: must be {kind}, got {getattr(item, name)!r}")
+    for name, bound in FIELD_BOUNDS[type(item)].items():
+        if getattr(item, name) is not None:
+            bounds.number(getattr(item, name), bound, f"{where}.{name}")
+    for name in FIELD_DATES[type(item)]:
+        if getattr(item, name) is not None:
+            bounds.moment(getattr(item, name), f"{where}.{name}")
+    if isinstance(item, Resource):
+        _check_details(item.details, f"{where}.details")
     return item
+
+
+def _check_details(value: object, where: str) -> None:
+    """Service details are free-form, but every number in them is finite and bounded."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            _check_details(inner, f"{where}.{name}")
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _check_details(inner, f"{where}[{i}]")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        bounds.number(abs(value), bounds.QUANTITY, where)
 
 
 def _records(data: dict, name: str, label: str) -> list:
@@ -229,6 +263,9 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         _build(ScanError, raw, f"{label}: errors[{i}]")
         for i, raw in enumerate(_records(data, "errors", label))
     ]
+    if not isinstance(data["tool_version"], str):
+        raise InputError(f"{label}: tool_version: must be text")
+    bounds.moment(data["scanned_at"], f"{label}: scanned_at")
     return Inventory(
         scanned_at=data["scanned_at"],
         tool_version=data["tool_version"],
@@ -245,7 +282,7 @@ def load_inventory(path: str | Path) -> Inventory:
     label = str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            data = json.load(handle, parse_constant=_no_constant)
     except FileNotFoundError:
         raise InputError(f"{label}: no such inventory file") from None
     except OSError as exc:
@@ -254,4 +291,13 @@ def load_inventory(path: str | Path) -> Inventory:
         line = getattr(exc, "lineno", None)
         where = f" line {line}" if line else ""
         raise InputError(f"{label}:{where} is not valid JSON") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        raise InputError(f"{label}: not an inventory: {str(exc)[:80]}") from None
+    except RecursionError:
+        raise InputError(f"{label}: nested too deeply to be an inventory") from None
     return inventory_from_dict(data, label)
+
+
+def _no_constant(name: str):
+    """NaN and Infinity are not JSON, though Python's reader accepts them."""
+    raise ValueError(f"{name} is not a JSON number")

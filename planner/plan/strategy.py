@@ -34,7 +34,9 @@ def check_strategy(strategy: str, where: str = "--key-strategy") -> str:
 
 def load_policy(path: str | Path) -> tuple[str | None, dict[str, str]]:
     """A policy file: `target:` for all, and `services: {s3: encrypted, ...}` per service."""
-    data = read_yaml(path, "policy file") or {}
+    data = read_yaml(path, "policy file")
+    if data is None:  # an empty file sets nothing: a slip, not a policy
+        raise InputError(f"{path}: the policy file is empty; give 'target' or 'services'")
     if not isinstance(data, dict) or set(data) - {"target", "services"}:
         raise InputError(f"{path}: a policy has only 'target' and 'services'")
     target = data.get("target")

@@ -21,8 +21,9 @@ from botocore.credentials import CredentialProvider, CredentialResolver, Refresh
 
 from planner.errors import InputError
 from planner.scan.common import pages
+from planner.yamlfile import read_text
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
+ACCOUNT_ID = re.compile(r"[0-9]{12}")  # with fullmatch: 12 ASCII digits, nothing else
 SESSION_NAME = "kmsplan-scan"
 CREDENTIALS_METHOD = "kmsplan-assume-role"
 
@@ -132,18 +133,20 @@ def enabled_regions(clients: Clients, region: str) -> list[str]:
 def read_accounts_file(path: str | Path) -> list[str]:
     """Account ids, one a line; blank lines and # comments ignored."""
     label = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{label}: no such accounts file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{label}: cannot read the accounts file: {exc}") from None
+    if not Path(path).exists():
+        raise InputError(f"{label}: no such accounts file")
+    text = read_text(path, "accounts file")
     accounts = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        value = line.split("#", 1)[0].strip()
+    # Lines end in \n only: a CR (CRLF line ends) or another break inside a line is refused
+    # rather than silently stripped, as are non-ASCII digits (Python's \d takes "١").
+    for number, line in enumerate(text.split("\n"), start=1):
+        value = line.split("#", 1)[0].strip(" \t")
         if not value:
             continue
-        if not ACCOUNT_ID.match(value):
+        if "\r" in value:
+            raise InputError(f"{label}: line {number}: a carriage return (CRLF line ends); "
+                             "save the file with LF line ends")
+        if not ACCOUNT_ID.fullmatch(value):
             raise InputError(f"{label}: line {number}: {value!r} is not a 12-digit account id")
         if value not in accounts:
             accounts.append(value)
