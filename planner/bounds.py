@@ -32,6 +32,7 @@ def _bound(what: str, low: str, high: str, whole: bool = False) -> Bound:
 
 # Sizes: S3 buckets have no hard limit; an exabyte (1e9 GB) is beyond any real estate.
 SIZE_GB = _bound("a size in GB", "0", "1e9")
+BYTES = _bound("a size in bytes", "0", "1e18")
 # Objects in a bucket, requests in a month, events, connections: well past any account.
 COUNT = _bound("a count", "0", "1e15", whole=True)
 # One unit price or allowance in the price book (USD per unit, or a quantity).

@@ -18,7 +18,7 @@ from planner.errors import InputError
 from planner.inventory import Inventory, save_inventory
 from planner.scan import run_scan
 from planner.scan.scanner import DEFAULT_WORKERS
-from planner.scan.sessions import read_accounts_file
+from planner.scan.sessions import CONNECT_TIMEOUT, READ_TIMEOUT, read_accounts_file
 
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
@@ -82,6 +82,12 @@ def scan(
         int, typer.Option("--workers", min=1, max=256, help="Calls in flight at once.")
     ] = DEFAULT_WORKERS,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    connect_timeout: Annotated[float, typer.Option(
+        "--connect-timeout", help="Seconds to open a connection, per attempt of each call.")
+    ] = CONNECT_TIMEOUT,
+    read_timeout: Annotated[float, typer.Option(
+        "--read-timeout", help="Seconds to wait for an answer, per attempt of each call; a "
+        "region silent past its retries is given up (unknown).")] = READ_TIMEOUT,
 ) -> None:
     region_list = parse_regions(regions)
     account_list = read_accounts_file(accounts) if accounts else None
@@ -92,7 +98,8 @@ def scan(
     with progress_bar("Scanning", quiet) as report:
         outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
                            role_name=role_name, endpoint_url=endpoint_url, workers=workers,
-                           progress=report)
+                           progress=report, connect_timeout=connect_timeout,
+                           read_timeout=read_timeout)
     inventory = outcome.inventory
     save_inventory(inventory, out_path)
     if not quiet:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.inventory import Resource
-from planner.scan.common import Scope, Step, Task, encrypted_with, gb, pages, tag_dict
+from planner.scan.common import Scope, Step, Task, encrypted_with, gb, need, pages, tag_dict
 
 SERVICE = "rds"
 
@@ -43,7 +43,8 @@ def _details(kind: str, item: dict) -> dict:
                 "multi_az": bool(item.get("MultiAZ", False))}
     if kind == "db-cluster":
         return {"engine": item.get("Engine"),
-                "members": [m["DBInstanceIdentifier"] for m in item.get("DBClusterMembers", [])]}
+                "members": [m["DBInstanceIdentifier"] for m in item.get("DBClusterMembers") or []
+                            if isinstance(m, dict) and m.get("DBInstanceIdentifier")]}
     source = item.get("DBInstanceIdentifier") if kind == "db-snapshot" else item.get(
         "DBClusterIdentifier")
     return {"snapshot_type": item.get("SnapshotType"), "source_id": source,
@@ -51,7 +52,7 @@ def _details(kind: str, item: dict) -> dict:
 
 
 def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
-    item_id = item[listing.id_field]
+    item_id = need(item, listing.id_field)  # an item without its id: the listing is malformed
     resource = Resource(
         account=scope.account, region=scope.region, service=SERVICE,
         resource_type=listing.resource_type, resource_id=item_id,

@@ -26,6 +26,7 @@ from planner.scan.runner import Progress, run_tasks
 
 DEFAULT_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 8
+MAX_TIMEOUT = 900
 
 
 @dataclass
@@ -64,15 +65,22 @@ def run_scan(
     progress: Progress | None = None,
     client_hook: Callable | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    connect_timeout: float = sessions.CONNECT_TIMEOUT,
+    read_timeout: float = sessions.READ_TIMEOUT,
 ) -> ScanOutcome:
     """Scan the accounts (default: the caller's) in the regions (default: the session's;
     ["all"]: every region enabled for each account). `client_hook` is called with each
-    botocore client the scan makes (to register event handlers: call counting, tests)."""
+    botocore client the scan makes (to register event handlers: call counting, tests).
+    Timeouts are in seconds, per attempt of every call (max_attempts attempts at most)."""
     if workers < 1:
         raise InputError("--workers: must be at least 1")
+    for option, seconds in (("--connect-timeout", connect_timeout),
+                            ("--read-timeout", read_timeout)):
+        if not 0 < seconds <= MAX_TIMEOUT:
+            raise InputError(f"{option}: must be more than 0 and at most {MAX_TIMEOUT} seconds")
     wanted = list(regions or [session.region_name or "us-east-1"])
     home = "us-east-1" if wanted == ["all"] else wanted[0]
-    config = sessions.retry_config(workers, max_attempts)
+    config = sessions.retry_config(workers, max_attempts, connect_timeout, read_timeout)
     base = sessions.Clients(session, endpoint_url, config, client_hook)
     errors: list[ScanError] = []
     scanned_at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 
 from planner.errors import InputError
-from planner.scan.common import pages
+from planner.scan.common import MalformedResponse, need, pages
 from planner.yamlfile import read_text
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}")  # with fullmatch: 12 ASCII digits, nothing else
@@ -66,11 +66,10 @@ class Clients:
 
         def fetch() -> dict:
             answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)
-            credentials = answer["Credentials"]
-            return {"access_key": credentials["AccessKeyId"],
-                    "secret_key": credentials["SecretAccessKey"],
-                    "token": credentials["SessionToken"],
-                    "expiry_time": credentials["Expiration"].isoformat()}
+            return {"access_key": need(answer, "Credentials", "AccessKeyId"),
+                    "secret_key": need(answer, "Credentials", "SecretAccessKey"),
+                    "token": need(answer, "Credentials", "SessionToken"),
+                    "expiry_time": need(answer, "Credentials", "Expiration").isoformat()}
 
         first = fetch()
         credentials = RefreshableCredentials(
@@ -101,32 +100,42 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def retry_config(workers: int, max_attempts: int) -> Config:
+# Seconds to open a connection and to wait for an answer's next bytes, for every client
+# (docs/limits.md). A region that stays silent past them on every retry is given up.
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 60
+
+
+def retry_config(workers: int, max_attempts: int, connect_timeout: float = CONNECT_TIMEOUT,
+                 read_timeout: float = READ_TIMEOUT) -> Config:
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         max_pool_connections=max(10, workers),
-        connect_timeout=10,
-        read_timeout=60,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
     )
 
 
 def caller_identity(clients: Clients, region: str) -> tuple[str, str]:
     """(account id, partition) of the credentials in use."""
     identity = clients.client("sts", region).get_caller_identity()
-    return identity["Account"], identity["Arn"].split(":")[1]
+    arn = need(identity, "Arn").split(":")
+    if len(arn) < 6 or not arn[1]:
+        raise MalformedResponse(f"GetCallerIdentity named no partition in {identity['Arn']!r}")
+    return need(identity, "Account"), arn[1]
 
 
 def org_accounts(clients: Clients, region: str) -> list[str]:
     """The active accounts of the caller's AWS Organization."""
     org = clients.client("organizations", region)
-    return [a["Id"] for a in pages(org, "list_accounts", "Accounts")
+    return [need(a, "Id") for a in pages(org, "list_accounts", "Accounts")
             if a.get("Status", "ACTIVE") == "ACTIVE"]
 
 
 def enabled_regions(clients: Clients, region: str) -> list[str]:
     """The regions enabled for the account (opt-in regions only once opted in)."""
     answer = clients.client("ec2", region).describe_regions(AllRegions=False)
-    return sorted(r["RegionName"] for r in answer["Regions"]
+    return sorted(need(r, "RegionName") for r in need(answer, "Regions")
                   if r.get("OptInStatus") != "not-opted-in")
 
 
