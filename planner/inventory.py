@@ -13,6 +13,7 @@ from pathlib import Path
 from planner import bounds
 from planner.errors import InputError
 from planner.files import atomic_open
+from planner.text import writable
 
 SCHEMA = "kmsplan.inventory/1"
 
@@ -105,6 +106,8 @@ class Inventory:
     settings: list[RegionSettings] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     schema: str = SCHEMA
+    # What loading changed and the reports must say (not written back to the file).
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -295,7 +298,27 @@ def load_inventory(path: str | Path) -> Inventory:
         raise InputError(f"{label}: not an inventory: {str(exc)[:80]}") from None
     except RecursionError:
         raise InputError(f"{label}: nested too deeply to be an inventory") from None
-    return inventory_from_dict(data, label)
+    replaced = [0]
+    data = _writable(data, replaced)
+    inventory = inventory_from_dict(data, label)
+    if replaced[0]:
+        inventory.notes.append(
+            f"{label}: {replaced[0]} text value(s) held characters that cannot be written "
+            "as UTF-8 (lone surrogates); each was replaced with U+FFFD")
+    return inventory
+
+
+def _writable(value, replaced: list[int]):
+    """The JSON data with every text value writable as UTF-8; `replaced` counts the changes."""
+    if isinstance(value, str):
+        fixed = writable(value)
+        replaced[0] += fixed is not value and fixed != value
+        return fixed
+    if isinstance(value, list):
+        return [_writable(v, replaced) for v in value]
+    if isinstance(value, dict):
+        return {_writable(k, replaced): _writable(v, replaced) for k, v in value.items()}
+    return value
 
 
 def _no_constant(name: str):

@@ -18,7 +18,7 @@ from planner.cli import prices as prices_cmd
 from planner.cli import scan as scan_cmd
 from planner.cli import usage as usage_cmd
 from planner.cli import whatif as whatif_cmd
-from planner.cli.common import fail
+from planner.cli.common import fail, unencodable_replaced
 from planner.errors import InputError
 from pricing.book import PriceBookError
 
@@ -49,6 +49,7 @@ app.add_typer(usage_cmd.app, name="usage")
 
 def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
+    unencodable_replaced()
     try:
         # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
         status = command.main(args=argv, prog_name="kmsplan", standalone_mode=False)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.common import err, out, usd
 from planner.errors import InputError
@@ -62,8 +63,9 @@ def print_summary(document: dict) -> None:
     out.print(table)
     if document["at_risk"]:
         listed = ", ".join(document["at_risk"][:10])
-        out.print(f"[bold red]AT RISK[/]: {len(document['at_risk'])} resource(s) use a key that "
-                  f"is disabled, pending deletion or deleted: {listed}")
+        out.print(Text.assemble(
+            ("AT RISK", "bold red"), f": {len(document['at_risk'])} resource(s) use a key that "
+            f"is disabled, pending deletion or deleted: {listed}"))
 
 
 def plan(

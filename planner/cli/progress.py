@@ -20,7 +20,7 @@ def progress_bar(title: str, quiet: bool = False) -> Iterator[Report | None]:
         yield None
         return
     columns = (TextColumn(title), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+               TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=out, transient=True) as bar:
         job = bar.add_task("", total=None)
 

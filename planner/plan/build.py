@@ -153,7 +153,8 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
-        warnings=_scan_gaps(inventory) + _unmatched_usage(inventory, usage, keys),
+        warnings=(list(inventory.notes) + _scan_gaps(inventory)
+                  + _unmatched_usage(inventory, usage, keys)),
     )
     plan.forecast = forecast(book, key_list, plan.request_cost("now"),
                              plan.request_cost("after"), plan.one_time, scan_time(inventory),
