@@ -12,6 +12,7 @@ import sys
 import typer
 
 from planner.cli import demo as demo_cmd
+from planner.cli import interrupts
 from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
 from planner.cli import prices as prices_cmd
@@ -50,6 +51,7 @@ app.add_typer(usage_cmd.app, name="usage")
 def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     unencodable_replaced()
+    previous_handler = interrupts.install()
     try:
         # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
         status = command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
@@ -57,7 +59,11 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(status)
     except (InputError, PriceBookError) as exc:
         fail(str(exc), 2)
-    except typer.Abort:
+    except KeyboardInterrupt as exc:
+        interrupts.stop(exc)
+    except typer.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            interrupts.stop(exc.__cause__)
         fail("aborted", 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -72,4 +78,6 @@ def main(argv: list[str] | None = None) -> None:
         # A report that could not be written (no folder, no permission, disk full).
         name = f"{exc.filename}: " if exc.filename else ""
         fail(f"{name}{exc.strerror or exc}", 1)
+    finally:
+        interrupts.restore(previous_handler)
     sys.exit(0)

@@ -22,7 +22,7 @@ from planner.scan import sessions
 from planner.scan.assemble import assemble
 from planner.scan.common import CALL_ERRORS, Scope, Task, error_code
 from planner.scan.registry import SERVICES
-from planner.scan.runner import Progress, run_tasks
+from planner.scan.runner import Progress, ScanInterrupted, run_tasks
 
 DEFAULT_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 8
@@ -118,8 +118,13 @@ def run_scan(
                     _setup_error(account, home, "ec2", "DescribeRegions", exc)]
         return _Account(account, clients, list(found)), []
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         prepared = list(pool.map(prepare, targets))
+    except KeyboardInterrupt:  # do not wait for an AssumeRole in flight (see runner.py)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise ScanInterrupted(len(targets), 0) from None
+    pool.shutdown(wait=True)
     tasks: list[Task] = []
     setup_ok = 0
     for target, failures in prepared:
