@@ -55,17 +55,19 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
         status = command.main(args=argv, prog_name="kmsplan", standalone_mode=False)
+        if interrupts.received.is_set():
+            interrupts.stop()
         if isinstance(status, int) and not isinstance(status, bool):
             sys.exit(status)
     except (InputError, PriceBookError) as exc:
         fail(str(exc), 2)
     except KeyboardInterrupt as exc:
         interrupts.stop(exc)
-    except typer.Abort as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            interrupts.stop(exc.__cause__)
+    except typer.Abort:
         fail("aborted", 1)
     except typer.Exit as exc:
+        if interrupts.received.is_set():
+            interrupts.stop()
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:
         context = getattr(exc, "ctx", None)

@@ -16,6 +16,9 @@ import threading
 from typing import NoReturn
 
 STATUS = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
+# Set by the first SIGINT. typer turns a KeyboardInterrupt into a plain exit status 130, so
+# the CLI checks this rather than the exception, which never reaches it.
+received = threading.Event()
 
 
 def install():
@@ -24,6 +27,7 @@ def install():
         return None
 
     def first(signum, frame):
+        received.set()
         signal.signal(signal.SIGINT, second)
         raise KeyboardInterrupt
 
@@ -38,9 +42,9 @@ def restore(previous) -> None:
         signal.signal(signal.SIGINT, previous)
 
 
-def stop(exc: BaseException) -> NoReturn:
+def stop(exc: BaseException | None = None) -> NoReturn:
     """Say what was stopped and end the process now (exit 130)."""
-    detail = str(exc).strip()
+    detail = str(exc or "").strip()
     print(f"kmsplan: interrupted{f' ({detail})' if detail else ''}; no output was left "
           "half-written", file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):

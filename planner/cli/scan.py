@@ -11,12 +11,14 @@ import boto3
 import typer
 from botocore.exceptions import BotoCoreError
 
+from planner.cli import interrupts
 from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, out
 from planner.cli.progress import progress_bar
 from planner.errors import InputError
 from planner.inventory import Inventory, save_inventory
 from planner.scan import run_scan
+from planner.scan.runner import ScanInterrupted
 from planner.scan.scanner import DEFAULT_WORKERS
 from planner.scan.sessions import CONNECT_TIMEOUT, READ_TIMEOUT, read_accounts_file
 
@@ -95,11 +97,14 @@ def scan(
         session = boto3.Session(profile_name=profile)
     except BotoCoreError as exc:  # ProfileNotFound: a name the user can fix
         raise InputError(f"--profile: {exc}") from None
-    with progress_bar("Scanning", quiet) as report:
-        outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
-                           role_name=role_name, endpoint_url=endpoint_url, workers=workers,
-                           progress=report, connect_timeout=connect_timeout,
-                           read_timeout=read_timeout)
+    try:
+        with progress_bar("Scanning", quiet) as report:
+            outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
+                               role_name=role_name, endpoint_url=endpoint_url, workers=workers,
+                               progress=report, connect_timeout=connect_timeout,
+                               read_timeout=read_timeout)
+    except ScanInterrupted as exc:  # say what was dropped before typer hides it
+        interrupts.stop(exc)
     inventory = outcome.inventory
     save_inventory(inventory, out_path)
     if not quiet:

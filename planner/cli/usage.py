@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, number, out
 from planner.measure import MeasureRequest, MeasureResult, run_measure
+from planner.measure.athena import DEFAULT_TIMEOUT as ATHENA_TIMEOUT
 from planner.measure.cloudtrail import fast_path_built
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None)
@@ -57,10 +58,14 @@ def measure(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was counted as JSON.")]
     = False,
+    timeout: Annotated[float, typer.Option(
+        help="With --athena: seconds to wait for the query before cancelling it.")
+    ] = ATHENA_TIMEOUT,
 ) -> None:
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
         since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
+        timeout=timeout,
     )
     try:
         session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
@@ -98,6 +103,7 @@ def _summary(result: MeasureResult, out_path: Path) -> dict:
         "caller_copies": measurement.caller_copies,
         "bad_files": len(measurement.bad_files),
         "bad_file_list": [{"file": b.name, "reason": b.reason} for b in measurement.bad_files],
+        "bad_record_times": measurement.bad_times,
         "window": measurement.window(),
         "window_days": measurement.window_days(),
         "keys": {arn: figures["requests"] for arn, figures in keys.items()},
@@ -118,6 +124,9 @@ def _say(console, text: str) -> None:
 def _warn(result: MeasureResult) -> None:
     for bad in result.measurement.bad_files:
         _say(err, f"warning: bad log file {bad.name}: {bad.reason}")
+    if result.measurement.bad_times:
+        _say(err, f"warning: {result.measurement.bad_times} record time(s) were not times or "
+                  "lay days away from their file's date: counted, left out of the window")
     for bucket in result.buckets_not_measured:
         _say(err, f"warning: bucket {bucket.bucket} not measured: {bucket.reason}")
 

@@ -47,6 +47,8 @@ def usage_document(
         measured["window_days"] = str(measurement.window_days())
     measured["events"] = measurement.events
     measured["bad_files"] = len(measurement.bad_files)
+    if measurement.bad_times:
+        measured["bad_record_times"] = measurement.bad_times
     document["measured"] = measured
     return document
 

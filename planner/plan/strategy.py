@@ -16,12 +16,14 @@ AWS_MANAGED_ALIAS = {"s3": "aws/s3", "ebs": "aws/ebs", "rds": "aws/rds", "dynamo
 
 
 def check_target(target: str, where: str = "--target") -> str:
-    if target not in TARGETS:
+    if not isinstance(target, str) or target not in TARGETS:
         raise InputError(f"{where}: unknown target {target!r}; use one of {', '.join(TARGETS)}")
     return target
 
 
 def check_strategy(strategy: str, where: str = "--key-strategy") -> str:
+    if not isinstance(strategy, str):
+        raise InputError(f"{where}: must be text, got {strategy!r}")
     if strategy in STRATEGIES:
         return strategy
     if strategy.startswith("tag:") and len(strategy) > 4:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-MAX_HANG_SECONDS = 10.0  # a hung answer never outlives a test
+MAX_HANG_SECONDS = 30.0  # a hung answer never outlives a test
 
 
 @dataclass
@@ -69,14 +69,22 @@ class FaultProxy:
         self.rules[operation] = lambda status, headers, body: answer
 
     def hang(self, operation: str, seconds: float) -> None:
+        """Calls of `operation` (or, ending in "*", whose name starts so) get no answer."""
         self.hangs[operation] = min(seconds, MAX_HANG_SECONDS)
+
+    def _hang_for(self, name: str) -> float | None:
+        for pattern, seconds in self.hangs.items():
+            if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1])):
+                return seconds
+        return None
 
     def handle(self, method: str, path: str, headers, body: bytes):
         name = operation_of(method, path, headers, body)
         with self._lock:
             self.seen.append(name)
-        if name in self.hangs:
-            time.sleep(self.hangs[name])
+        seconds = self._hang_for(name)
+        if seconds is not None:
+            time.sleep(seconds)
             return None
         connection = http.client.HTTPConnection(*self.upstream, timeout=30)
         try:
