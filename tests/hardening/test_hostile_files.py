@@ -172,3 +172,17 @@ def test_accounts_entries_are_ascii_digits_on_lf_lines(line, needle, tmp_path, c
     code, err = run(["scan", "--accounts", accounts, "--out", tmp_path / "i.json",
                      "--endpoint-url", "http://127.0.0.1:9"], capsys)
     one_line_exit_2(code, err, "accounts.txt: line 1", needle)
+
+
+@pytest.mark.parametrize(("item", "needle"), [
+    ("<html>throttled</html>", "a product that is not JSON"),
+    ('{"n": ' + "1" * 5000 + "}", "a product that is not JSON"),
+    ("[1, 2]", "a product that is not an object"),
+])
+def test_a_price_list_answer_that_is_not_a_product_is_one_error(item, needle):
+    from pricing.pricelist import PriceListError, fetch_products
+    from tests.test_prices_refresh import stub
+
+    client, _ = stub({"us-east-1": [[item]]})
+    with pytest.raises(PriceListError, match=needle):
+        list(fetch_products(client, "us-east-1"))
