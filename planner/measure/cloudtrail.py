@@ -49,6 +49,7 @@ NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")
 # Per file: CloudTrail's files are a few MB compressed; past these a file is bad, not read.
 MAX_COMPRESSED_BYTES = 256 * 2**20
 MAX_DECOMPRESSED_BYTES = 1024 * 2**20
+READ_CHUNK = 2**20
 
 # AccountID_CloudTrail_RegionName_YYYYMMDDTHHmmZ_UniqueString.json.gz: the time is when the
 # file was delivered (CloudTrail guide, "CloudTrail log file name format").
@@ -116,14 +117,19 @@ def s3_files(s3, url: str) -> Iterator[tuple[str, Reader]]:
 def _object_reader(s3, bucket: str, key: str) -> Reader:
     def read() -> bytes:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"]
+        parts, total = [], 0
         try:
-            data = body.read(MAX_COMPRESSED_BYTES + 1)
+            # Read to the end: botocore checks the length it was promised on the last, empty
+            # read, so an object cut short mid-download raises IncompleteReadError.
+            while chunk := body.read(READ_CHUNK):
+                total += len(chunk)
+                if total > MAX_COMPRESSED_BYTES:
+                    raise OSError(errno.EFBIG, f"larger than {MAX_COMPRESSED_BYTES // 2**20} "
+                                  "MiB compressed")
+                parts.append(chunk)
         finally:
             body.close()
-        if len(data) > MAX_COMPRESSED_BYTES:
-            raise OSError(errno.EFBIG, f"larger than {MAX_COMPRESSED_BYTES // 2**20} MiB "
-                          "compressed")
-        return data
+        return b"".join(parts)
 
     return read
 

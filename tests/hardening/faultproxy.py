@@ -59,7 +59,9 @@ class FaultProxy:
         self.upstream = (parts.hostname, parts.port)
         self.rules: dict[str, Rewrite] = {}
         self.hangs: dict[str, float] = {}
+        self.cut: set[str] = set()  # operations whose answer body stops halfway
         self.seen: list[str] = []
+        self.endpoint = ""
         self._lock = threading.Lock()
 
     def rewrite(self, operation: str, rule: Rewrite) -> None:
@@ -131,6 +133,9 @@ def _handler(proxy: FaultProxy):
                 self.close_connection = True
                 return
             status, headers, data = result
+            name = operation_of(self.command, self.path, self.headers, body)
+            cut = any(name == p or (p.endswith("*") and name.startswith(p[:-1]))
+                      for p in proxy.cut)
             self.send_response(status)
             for name, value in headers.items():
                 if name.lower() not in ("content-length", "transfer-encoding", "connection",
@@ -138,7 +143,10 @@ def _handler(proxy: FaultProxy):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            if self.command != "HEAD":
+            if cut:  # announce the whole body, send half, hang up: a download cut short
+                self.wfile.write(data[:len(data) // 2])
+                self.close_connection = True
+            elif self.command != "HEAD":
                 self.wfile.write(data)
 
         do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _any
@@ -155,7 +163,8 @@ def fault_proxy(upstream: str) -> Iterator[tuple[FaultProxy, str]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield proxy, f"http://127.0.0.1:{server.server_address[1]}"
+        proxy.endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        yield proxy, proxy.endpoint
     finally:
         server.shutdown()
         server.server_close()

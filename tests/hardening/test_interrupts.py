@@ -109,3 +109,15 @@ def test_ctrl_c_with_worker_processes_prints_no_traceback(tmp_path):
     code, err = _interrupt(process)
     _stopped_cleanly(code, err)
     assert not out.exists()
+
+
+def test_a_second_ctrl_c_ends_the_process_at_once(fresh_aws, tmp_path):
+    with fault_proxy(fresh_aws) as (proxy, endpoint):
+        proxy.hang("ListTables", HUNG)
+        process = _start(["scan", "--regions", "us-east-1", "--endpoint-url", endpoint,
+                          "--out", str(tmp_path / "i.json"), "--quiet"], tmp_path)
+        _until(lambda: "ListTables" in proxy.seen, "the hung ListTables")
+        os.kill(process.pid, signal.SIGINT)
+        code, err = _interrupt(process)  # the second one
+    assert code == 130 and "Traceback" not in err
+    assert not (tmp_path / "i.json").exists()

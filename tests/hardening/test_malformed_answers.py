@@ -143,3 +143,48 @@ def test_a_silent_region_is_given_up_and_the_other_region_is_read(aws_client, pr
     assert given_up and all(e.code == "ReadTimeoutError" for e in given_up)
     # What was read before the region fell silent stays: no half-scan is lost.
     assert outcome.tasks_ok >= 2
+
+
+def test_a_creation_date_in_year_9999_is_left_unread(aws_client, proxied):
+    proxy, scan = proxied
+    aws_client("kms").create_key()
+
+    def far_future(status, headers, body):
+        import json
+
+        data = json.loads(body)
+        data["KeyMetadata"]["CreationDate"] = 253402300799  # 9999-12-31T23:59:59Z, epoch s
+        return Answer(status, json.dumps(data).encode(), headers.get("Content-Type", ""))
+
+    proxy.rewrite("DescribeKey", far_future)
+    [key] = scan().inventory.keys
+    assert key.created is None  # the inventory stays loadable: its dates stay in range
+
+
+def test_an_s3_log_object_cut_short_is_a_bad_file_and_the_run_goes_on(aws_client, proxied,
+                                                                      tmp_path):
+    from planner.measure.run import MeasureRequest, run_measure
+    from tests.measure.trail import kms_event, log_file, log_name
+
+    proxy, _ = proxied
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="trail")
+    body = log_file([kms_event("Decrypt", "2026-10-01T08:00:00Z")])
+    for i in range(3):
+        s3.put_object(Bucket="trail", Key=f"AWSLogs/{log_name('2026-10-01', i)}", Body=body)
+    cut_name = log_name("2026-10-01", 1)
+    proxy.cut.add(f"GET /trail/AWSLogs/{cut_name}")
+    endpoint = proxy.endpoint
+
+    def client(service, region_name=None):
+        from botocore.config import Config
+
+        return boto3.client(service, region_name="us-east-1", endpoint_url=endpoint,
+                            config=Config(retries={"max_attempts": 1}))
+
+    request = MeasureRequest(out=tmp_path / "usage.yaml", cloudtrail="s3://trail/AWSLogs/")
+    measurement = run_measure(request, client).measurement
+    assert measurement.files == 3 and measurement.events == 2
+    [bad] = measurement.bad_files
+    assert bad.name == f"s3://trail/AWSLogs/{cut_name}"
+    assert bad.reason.startswith("cannot read: ")
