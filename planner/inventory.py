@@ -7,6 +7,7 @@ Every stage after the scan works offline from this file. The field names are a c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -196,11 +197,11 @@ def _check_types(item, where: str):
             raise InputError(f"{where}.{name}: must be {kind}, got {getattr(item, name)!r}")
     for name, bound in FIELD_BOUNDS[type(item)].items():
         if getattr(item, name) is not None:
-            bounds.number(getattr(item, name), bound, f"{where}.{name}")
+            bounds.check(getattr(item, name), bound, f"{where}.{name}")
     for name in FIELD_DATES[type(item)]:
         if getattr(item, name) is not None:
             bounds.moment(getattr(item, name), f"{where}.{name}")
-    if isinstance(item, Resource):
+    if isinstance(item, Resource) and item.details:
         _check_details(item.details, f"{where}.details")
     return item
 
@@ -214,7 +215,7 @@ def _check_details(value: object, where: str) -> None:
         for i, inner in enumerate(value):
             _check_details(inner, f"{where}[{i}]")
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        bounds.number(abs(value), bounds.QUANTITY, where)
+        bounds.check(abs(value), bounds.QUANTITY, where)
 
 
 def _records(data: dict, name: str, label: str) -> list:
@@ -285,7 +286,8 @@ def load_inventory(path: str | Path) -> Inventory:
     label = str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle, parse_constant=_no_constant)
+            text = handle.read()
+        data = json.loads(text, parse_constant=_no_constant)
     except FileNotFoundError:
         raise InputError(f"{label}: no such inventory file") from None
     except OSError as exc:
@@ -299,7 +301,8 @@ def load_inventory(path: str | Path) -> Inventory:
     except RecursionError:
         raise InputError(f"{label}: nested too deeply to be an inventory") from None
     replaced = [0]
-    data = _writable(data, replaced)
+    if SURROGATE_ESCAPE.search(text):  # only \\ud800-\\udfff escapes can make one
+        data = _writable(data, replaced)
     inventory = inventory_from_dict(data, label)
     if replaced[0]:
         inventory.notes.append(
@@ -319,6 +322,9 @@ def _writable(value, replaced: list[int]):
     if isinstance(value, dict):
         return {_writable(k, replaced): _writable(v, replaced) for k, v in value.items()}
     return value
+
+
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _no_constant(name: str):
