@@ -161,6 +161,8 @@ FIELD_TYPES = {
     RegionSettings: {"account": _TEXT, "region": _TEXT,
                      "ebs_encryption_by_default": _MAYBE_BOOL,
                      "ebs_default_key_arn": _MAYBE_TEXT},
+    ScanError: dict.fromkeys(("account", "region", "service", "operation", "code", "message"),
+                             _TEXT),
 }
 
 
@@ -187,8 +189,10 @@ FIELD_BOUNDS = {
     Resource: {"size_gb": bounds.SIZE_GB, "object_count": bounds.COUNT},
     Key: {"rotations": bounds.ROTATIONS, "rotation_period_days": bounds.DAYS},
     RegionSettings: {},
+    ScanError: {},
 }
-FIELD_DATES = {Resource: (), Key: ("created", "next_rotation"), RegionSettings: ()}
+FIELD_DATES = {Resource: (), Key: ("created", "next_rotation"), RegionSettings: (),
+               ScanError: ()}
 
 
 def _check_types(item, where: str):
@@ -264,7 +268,7 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         for i, raw in enumerate(_records(data, "settings", label))
     ]
     errors = [
-        _build(ScanError, raw, f"{label}: errors[{i}]")
+        _check_types(_build(ScanError, raw, f"{label}: errors[{i}]"), f"{label}: errors[{i}]")
         for i, raw in enumerate(_records(data, "errors", label))
     ]
     if not isinstance(data["tool_version"], str):

@@ -186,3 +186,12 @@ def test_a_price_list_answer_that_is_not_a_product_is_one_error(item, needle):
     client, _ = stub({"us-east-1": [[item]]})
     with pytest.raises(PriceListError, match=needle):
         list(fetch_products(client, "us-east-1"))
+
+
+def test_a_scan_error_with_a_number_for_its_code_is_refused(tmp_path, capsys):
+    def change(data):
+        data["errors"] = [{"account": "1", "region": "r", "service": "s3", "operation": "o",
+                           "code": 403, "message": "m"}]
+
+    code, err = run(["plan", _inventory_with(tmp_path, change)], capsys)
+    one_line_exit_2(code, err, "errors[0].code: must be text, got 403")
