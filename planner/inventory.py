@@ -12,8 +12,10 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
+from planner import bounds
 from planner.errors import InputError
 from planner.files import atomic_open
+from planner.text import writable
 
 SCHEMA = "kmsplan.inventory/1"
 
@@ -137,6 +139,8 @@ class Inventory:
     @property
     def scanned_org(self) -> bool:
         return self.accounts_from == ORGANIZATIONS
+    # What loading changed and the reports must say (not written back to the file).
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -177,16 +181,17 @@ _MAYBE_BOOL, _BOOL = "true, false or null", "true or false"
 _MAYBE_COUNT, _MAYBE_SIZE = "a whole number >= 0 or null", "a number >= 0 or null"
 _MAP, _LIST = "an object", "a list of text"
 _MAYBE_MAP = "an object or null"
+_TAGS = "an object of text values"
 # Field types an inventory must have; anything else is bad input, not a crash later.
 FIELD_TYPES = {
     Resource: {"account": _TEXT, "region": _TEXT, "resource_id": _TEXT, "arn": _TEXT,
-               "name": _TEXT, "tags": _MAP, "kms_key_arn": _MAYBE_TEXT,
+               "name": _TEXT, "tags": _TAGS, "kms_key_arn": _MAYBE_TEXT,
                "bucket_key_enabled": _MAYBE_BOOL, "size_gb": _MAYBE_SIZE,
                "object_count": _MAYBE_COUNT, "error": _MAYBE_TEXT, "details": _MAP},
     Key: {"account": _TEXT, "region": _TEXT, "key_id": _TEXT, "arn": _TEXT,
           "manager": _TEXT, "state": _TEXT, "spec": _TEXT, "usage": _TEXT, "origin": _TEXT,
           "multi_region": _BOOL, "rotation_enabled": _MAYBE_BOOL, "aliases": _LIST,
-          "created": _MAYBE_TEXT, "tags": _MAP, "rotations": _MAYBE_COUNT,
+          "created": _MAYBE_TEXT, "tags": _TAGS, "rotations": _MAYBE_COUNT,
           "rotation_period_days": _MAYBE_COUNT, "next_rotation": _MAYBE_TEXT,
           "last_usage": _MAYBE_MAP, "grants": _MAYBE_COUNT, "custom_key_store": _MAYBE_TEXT,
           "multi_region_type": _MAYBE_TEXT, "replica_keys": _LIST,
@@ -194,6 +199,8 @@ FIELD_TYPES = {
     RegionSettings: {"account": _TEXT, "region": _TEXT,
                      "ebs_encryption_by_default": _MAYBE_BOOL,
                      "ebs_default_key_arn": _MAYBE_TEXT},
+    ScanError: dict.fromkeys(("account", "region", "service", "operation", "code", "message"),
+                             _TEXT),
 }
 
 
@@ -206,17 +213,51 @@ def _fits(value: object, kind: str) -> bool:
         return isinstance(value, bool)
     if kind in (_MAP, _MAYBE_MAP):
         return isinstance(value, dict)
+    if kind == _TAGS:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items())
     if kind == _LIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     number = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
     return number and (kind == _MAYBE_SIZE or isinstance(value, int))
 
 
+# Figures and dates an inventory may hold, each within the shared bounds (planner.bounds).
+FIELD_BOUNDS = {
+    Resource: {"size_gb": bounds.SIZE_GB, "object_count": bounds.COUNT},
+    Key: {"rotations": bounds.ROTATIONS, "rotation_period_days": bounds.DAYS},
+    RegionSettings: {},
+    ScanError: {},
+}
+FIELD_DATES = {Resource: (), Key: ("created", "next_rotation"), RegionSettings: (),
+               ScanError: ()}
+
+
 def _check_types(item, where: str):
     for name, kind in FIELD_TYPES[type(item)].items():
         if not _fits(getattr(item, name), kind):
             raise InputError(f"{where}.{name}: must be {kind}, got {getattr(item, name)!r}")
+    for name, bound in FIELD_BOUNDS[type(item)].items():
+        if getattr(item, name) is not None:
+            bounds.check(getattr(item, name), bound, f"{where}.{name}")
+    for name in FIELD_DATES[type(item)]:
+        if getattr(item, name) is not None:
+            bounds.moment(getattr(item, name), f"{where}.{name}")
+    if isinstance(item, Resource) and item.details:
+        _check_details(item.details, f"{where}.details")
     return item
+
+
+def _check_details(value: object, where: str) -> None:
+    """Service details are free-form, but every number in them is finite and bounded."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            _check_details(inner, f"{where}.{name}")
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _check_details(inner, f"{where}[{i}]")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        bounds.check(abs(value), bounds.QUANTITY, where)
 
 
 def _records(data: dict, name: str, label: str) -> list:
@@ -287,9 +328,12 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         for i, raw in enumerate(_records(data, "settings", label))
     ]
     errors = [
-        _build(ScanError, raw, f"{label}: errors[{i}]")
+        _check_types(_build(ScanError, raw, f"{label}: errors[{i}]"), f"{label}: errors[{i}]")
         for i, raw in enumerate(_records(data, "errors", label))
     ]
+    if not isinstance(data["tool_version"], str):
+        raise InputError(f"{label}: tool_version: must be text")
+    bounds.moment(data["scanned_at"], f"{label}: scanned_at")
     return Inventory(
         scanned_at=data["scanned_at"],
         tool_version=data["tool_version"],
@@ -321,7 +365,8 @@ def load_inventory(path: str | Path) -> Inventory:
     label = str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            text = handle.read()
+        data = json.loads(text, parse_constant=_no_constant)
     except FileNotFoundError:
         raise InputError(f"{label}: no such inventory file") from None
     except OSError as exc:
@@ -330,4 +375,37 @@ def load_inventory(path: str | Path) -> Inventory:
         line = getattr(exc, "lineno", None)
         where = f" line {line}" if line else ""
         raise InputError(f"{label}:{where} is not valid JSON") from None
-    return inventory_from_dict(data, label)
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        raise InputError(f"{label}: not an inventory: {str(exc)[:80]}") from None
+    except RecursionError:
+        raise InputError(f"{label}: nested too deeply to be an inventory") from None
+    replaced = [0]
+    if SURROGATE_ESCAPE.search(text):  # only \\ud800-\\udfff escapes can make one
+        data = _writable(data, replaced)
+    inventory = inventory_from_dict(data, label)
+    if replaced[0]:
+        inventory.notes.append(
+            f"{label}: {replaced[0]} text value(s) held characters that cannot be written "
+            "as UTF-8 (lone surrogates); each was replaced with U+FFFD")
+    return inventory
+
+
+def _writable(value, replaced: list[int]):
+    """The JSON data with every text value writable as UTF-8; `replaced` counts the changes."""
+    if isinstance(value, str):
+        fixed = writable(value)
+        replaced[0] += fixed is not value and fixed != value
+        return fixed
+    if isinstance(value, list):
+        return [_writable(v, replaced) for v in value]
+    if isinstance(value, dict):
+        return {_writable(k, replaced): _writable(v, replaced) for k, v in value.items()}
+    return value
+
+
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_constant(name: str):
+    """NaN and Infinity are not JSON, though Python's reader accepts them."""
+    raise ValueError(f"{name} is not a JSON number")

@@ -7,10 +7,11 @@ or "default". The report echoes each one. File format: docs/usage.md (schema kms
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+from planner import bounds
 from planner.errors import InputError
 from planner.inventory import STORE_RESOURCE_TYPES
 from planner.yamlfile import parse_yaml, read_yaml
@@ -42,17 +43,19 @@ ALL_FIELDS = frozenset(f for names in TYPE_FIELDS.values() for f in names)
 PARAMETERS = {
     "bucket_key_request_reduction": "fraction",
     "table_decrypts_per_connection_month": "count",
-    "snapshot_copy_retention_days": "count",
-    "cutover_window_days": "count",
-    "noncurrent_version_retention_days": "count",
+    "snapshot_copy_retention_days": "days",
+    "cutover_window_days": "days",
+    "noncurrent_version_retention_days": "days",
     "ebs_snapshot_original_share": "fraction",
     "labour_rate_usd_per_hour": "money",
     "labour_hours": "hours",
-    "idle_key_days": "count",
-    "idle_key_watch_days": "count",
+    "idle_key_days": "days",
+    "idle_key_watch_days": "days",
     "idle_keys_include_special": "switch",
 }
 PARAMETERS["data_key_requests_per_principal_month"] = "count"
+_BOUNDS = {"fraction": bounds.FRACTION, "count": bounds.COUNT, "days": bounds.DAYS,
+           "money": bounds.MONEY_RATE, "hours": bounds.HOURS}
 _TOP = {"schema", "defaults", "parameters", "resources", "keys", "measured"}
 _PROVENANCE = {"source", "window"}
 
@@ -117,24 +120,16 @@ class Usage:
         return rows
 
 
-def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{where}: must be a whole number, got {value!r}")
-    if value < 0:
+def _count(value: object, where: str, bound: bounds.Bound = bounds.COUNT) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
         raise InputError(f"{where}: must not be negative, got {value}")
-    return value
+    return bounds.whole(value, bound, where)
 
 
-def _decimal(value: object, where: str) -> Decimal:
+def _decimal(value: object, where: str, bound: bounds.Bound) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InputError(f"{where}: must be a decimal string such as \"0.5\", got {value!r}")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise InputError(f"{where}: {value!r} is not a number") from None
-    if not number.is_finite() or number < 0:
-        raise InputError(f"{where}: must be a non-negative number, got {value!r}")
-    return number
+    return bounds.number(value, bound, where)
 
 
 def _mapping(value: object, where: str) -> dict:
@@ -149,18 +144,16 @@ def _parameter(name: str, value: object, where: str):
     kind = PARAMETERS.get(name)
     if kind is None:
         raise InputError(f"{where}: unknown parameter")
-    if kind == "count":
-        return _count(value, where)
+    if kind in ("count", "days"):
+        return _count(value, where, _BOUNDS[kind])
     if kind == "switch":
         if not isinstance(value, bool):
             raise InputError(f"{where}: must be true or false, got {value!r}")
         return value
     if kind == "hours":
-        return {str(k): _decimal(v, f"{where}.{k}") for k, v in _mapping(value, where).items()}
-    number = _decimal(value, where)
-    if kind == "fraction" and number > 1:
-        raise InputError(f"{where}: must be between 0 and 1, got {value!r}")
-    return number
+        return {str(k): _decimal(v, f"{where}.{k}", bounds.HOURS)
+                for k, v in _mapping(value, where).items()}
+    return _decimal(value, where, _BOUNDS[kind])
 
 
 def _provenance(entry: dict, where: str) -> str:

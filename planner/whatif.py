@@ -14,13 +14,13 @@ A scenario names only what it changes from the base (the command line's settings
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 
+from planner import bounds
 from planner.errors import InputError
-from planner.inventory import Inventory
+from planner.inventory import SERVICES, Inventory
 from planner.plan import Plan, PlanSettings, build_plan
 from planner.plan.strategy import check_strategy, check_target
 from planner.usage import ALL_FIELDS, Usage, scaled, with_overrides
@@ -138,6 +138,10 @@ def _apply(base: PlanSettings, usage: Usage, book: PriceBook, scenario: Scenario
         services = changes["services"]
         if not isinstance(services, dict):
             raise InputError(f"{where}: services: must map a service to a target")
+        for service in services:
+            if service not in SERVICES:
+                raise InputError(f"{where}: services.{service}: unknown service; use one of "
+                                 f"{', '.join(SERVICES)}")
         merged = dict(settings.service_targets)
         merged.update({s: check_target(t, f"{where}: services.{s}") for s, t in services.items()})
         settings = replace(settings, service_targets=tuple(sorted(merged.items())))
@@ -149,13 +153,8 @@ def _apply(base: PlanSettings, usage: Usage, book: PriceBook, scenario: Scenario
         for name, factor in (changes["multipliers"] or {}).items():
             if name not in ALL_FIELDS:
                 raise InputError(f"{where}: multipliers.{name}: unknown usage figure")
-            try:
-                multipliers[name] = Decimal(str(factor))
-            except InvalidOperation:
-                raise InputError(f"{where}: multipliers.{name}: {factor!r} is not a number"
-                                 ) from None
-            if multipliers[name] < 0:
-                raise InputError(f"{where}: multipliers.{name}: must not be negative")
+            multipliers[name] = bounds.number(factor, bounds.MULTIPLIER,
+                                              f"{where}: multipliers.{name}")
         usage = scaled(usage, multipliers, provenance)
     if "prices" in changes:
         if not isinstance(changes["prices"], dict):

@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from planner import bounds
+from planner.errors import InputError
+from planner.yamlfile import parse_yaml, read_text
 
 SCHEMA = "kmsplan.pricebook/1"
 BUNDLED = "aws-kms-us.yaml"
@@ -152,7 +154,8 @@ def _checked(name: str, value: Decimal, where: str) -> Decimal:
         raise PriceBookError(f"{where}: {value} is not a whole number")
     if name == "hours_per_month" and value == 0:
         raise PriceBookError(f"{where}: must be more than 0")
-    return value
+    limit = bounds.QUANTITY if name in _QUANTITY_ENTRIES else bounds.PRICE
+    return bounds.number(value, limit, where, PriceBookError)
 
 
 def _date(raw: object, where: str) -> str:
@@ -163,6 +166,7 @@ def _date(raw: object, where: str) -> str:
         dt.date.fromisoformat(text)
     except ValueError:
         raise PriceBookError(f"{where}: {text!r} is not a date YYYY-MM-DD") from None
+    bounds.moment(text, where, PriceBookError)
     return text
 
 
@@ -296,14 +300,9 @@ def read_price_book_data(path: str | Path | None = None) -> tuple[object, str]:
         text, label = ref.read_text(encoding="utf-8"), f"bundled price book {BUNDLED}"
     else:
         label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise PriceBookError(f"{label}: cannot read the price book: {exc.strerror}") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise PriceBookError(f"{label}:{where} is not valid YAML") from None
-    return data, label
+        if path is not None:
+            text = read_text(path, "price book")
+        return parse_yaml(text, label), label
+    except InputError as exc:  # the one-line reason, as the price book's own error
+        raise PriceBookError(str(exc)) from None

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from planner import bounds
+from planner.errors import InputError
 from pricing.book import PriceBookError
 from pricing.costs import REQUESTS_PER_UNIT
 
@@ -58,8 +60,19 @@ def fetch_products(client, region: str, service_code: str = SERVICE_CODE,
         Filters=[{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}, *filters],
     )
     for page in pages:
-        for item in page.get("PriceList", []):
-            yield json.loads(item) if isinstance(item, str) else item
+        items = page.get("PriceList")
+        if not isinstance(items, list):
+            raise PriceListError(f"Price List: {region}: a GetProducts page without its "
+                                 "PriceList")
+        for item in items:
+            try:
+                product = json.loads(item) if isinstance(item, str) else item
+            except (ValueError, RecursionError):  # not JSON; or an integer past int's limit
+                raise PriceListError(f"Price List: {region}: a product that is not JSON: "
+                                     f"{str(item)[:60]!r}") from None
+            if not isinstance(product, dict):
+                raise PriceListError(f"Price List: {region}: a product that is not an object")
+            yield product
 
 
 def _entry_for(family: str, usage_type: str, unit: str, suffixes: Mapping[str, str]) -> str | None:
@@ -86,7 +99,10 @@ def usd_price(dimension: dict, usage_type: str) -> Decimal:
         value = Decimal("NaN")
     if not value.is_finite() or value < 0:
         raise PriceListError(f"Price List: {usage_type}: unusable USD price {raw!r}")
-    return value
+    try:
+        return bounds.number(value, bounds.PRICE, f"Price List: {usage_type}: USD price")
+    except InputError as exc:
+        raise PriceListError(str(exc)) from None
 
 
 def check_date(effective: str, usage_type: str) -> None:

@@ -53,3 +53,17 @@ def test_the_scan_service_names_match_the_registry():
     from planner.scan.registry import choosable
 
     assert scan_cmd.SERVICE_NAMES == choosable()
+
+
+def test_the_scan_timeouts_match_the_sessions():
+    from planner.scan import sessions
+
+    assert (scan_cmd.CONNECT_TIMEOUT, scan_cmd.READ_TIMEOUT) == (sessions.CONNECT_TIMEOUT,
+                                                                 sessions.READ_TIMEOUT)
+
+
+def test_the_athena_timeout_default_matches_the_measure():
+    from planner.cli import usage as usage_cmd
+    from planner.measure import athena
+
+    assert usage_cmd.ATHENA_TIMEOUT == athena.DEFAULT_TIMEOUT

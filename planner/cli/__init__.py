@@ -18,6 +18,7 @@ import typer
 
 from planner import __version__
 from planner.cli import demo as demo_cmd
+from planner.cli import interrupts
 from planner.cli import plan as plan_cmd
 from planner.cli import price as price_cmd
 from planner.cli import prices as prices_cmd
@@ -25,7 +26,7 @@ from planner.cli import reconcile as reconcile_cmd
 from planner.cli import scan as scan_cmd
 from planner.cli import usage as usage_cmd
 from planner.cli import whatif as whatif_cmd
-from planner.cli.common import fail, set_up_consoles
+from planner.cli.common import fail, set_up_consoles, unencodable_replaced
 from planner.errors import InputError
 
 app = typer.Typer(
@@ -112,16 +113,22 @@ def main(argv: list[str] | None = None) -> None:
     set_up_consoles()
     command = typer.main.get_command(app)
     readable_metavars(command)
+    unencodable_replaced()
+    previous_handler = interrupts.install()
     try:
         # Without standalone mode a command's `raise typer.Exit(n)` comes back as a return value.
         status = command.main(args=args, prog_name="kmsplan", standalone_mode=False)
+        if interrupts.received.is_set():
+            interrupts.stop()
         if isinstance(status, int) and not isinstance(status, bool):
             sys.exit(status)
-    except KeyboardInterrupt:
-        fail("interrupted", 130)
+    except KeyboardInterrupt as exc:
+        interrupts.stop(exc)
     except typer.Abort:
         fail("aborted", 1)
     except typer.Exit as exc:
+        if interrupts.received.is_set():
+            interrupts.stop()
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:
         context = getattr(exc, "ctx", None)
@@ -138,4 +145,6 @@ def main(argv: list[str] | None = None) -> None:
             name = f"{exc.filename}: " if exc.filename else ""
             fail(f"{name}{exc.strerror or exc}", 1)
         raise
+    finally:
+        interrupts.restore(previous_handler)
     sys.exit(0)

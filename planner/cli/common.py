@@ -11,8 +11,11 @@ from rich.console import Console
 
 from planner.errors import InputError
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No console markup or emoji codes: what we print carries names, tags and error messages
+# from AWS and from the user's files, and "[/]" or "[link=...]" in them must stay text.
+# Style our own words with rich Text objects instead.
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 # Output to a pipe or a file is never wrapped or cut (money in full, a command on one line).
 UNBOUNDED = 10_000
 
@@ -37,8 +40,18 @@ def show(renderable) -> None:
     # Console.print never goes wider than its console: a console as wide as the table.
     # (Both width and height: with the width alone a dumb terminal is taken as 80 columns.)
     wide = Console(file=out.file, width=natural, height=out.height, highlight=False,
+                   markup=False, emoji=False,
                    color_system=out.color_system, force_terminal=out.is_terminal)
     wide.print(renderable, crop=False)
+
+
+def unencodable_replaced() -> None:
+    """Characters the terminal cannot take (a lone surrogate in a name) print as
+    replacements instead of stopping the command halfway through its output."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def fail(message: str, status: int) -> NoReturn:

@@ -31,7 +31,7 @@ def make_settings(target: str | None, key_strategy: str, policy: Path | None, ro
         raise InputError(f"--billing-scope: use one of {', '.join(BILLING_SCOPES)}, "
                          f"not {billing_scope!r}")
     return PlanSettings(
-        target=check_target(target or policy_target or "customer-managed"),
+        target=check_target(policy_target or "customer-managed" if target is None else target),
         service_targets=tuple(sorted(service_targets.items())),
         key_strategy=check_strategy(key_strategy), rotation=rotation, bucket_keys=bucket_keys,
         reencrypt_objects=reencrypt_objects, billing_scope=billing_scope,

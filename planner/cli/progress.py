@@ -27,7 +27,7 @@ def progress_bar(title: str, quiet: bool = False, unit: str = "calls", waiting: 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn(title), BarColumn(), TextColumn("{task.fields[counts]}"),
-               TimeRemainingColumn(), TextColumn("{task.description}"))
+               TimeRemainingColumn(), TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=err, transient=True) as bar:
         job = bar.add_task(waiting, total=STEPS, counts="")
         shown = 0

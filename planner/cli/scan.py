@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from planner.cli import interrupts
 from planner.cli.common import endpoint_url as endpoint_url_option
 from planner.cli.common import err, fail, out, prepare_outputs, say
 from planner.cli.regions import parse_region_list
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 # planner.scan.scanner.DEFAULT_WORKERS, not imported here: it would import boto3 for --help.
 DEFAULT_WORKERS = 16
+# planner.scan.sessions.CONNECT_TIMEOUT and READ_TIMEOUT, for the same reason.
+CONNECT_TIMEOUT, READ_TIMEOUT = 10, 60
 # planner.scan.registry.choosable(), for the same reason (a test keeps the two equal).
 SERVICE_NAMES = ("s3", "ebs", "rds", "dynamodb", "efs", "fsx", "docdb", "neptune", "redshift",
                  "elasticache", "memorydb", "opensearch", "backup", "sqs", "sns", "kinesis",
@@ -111,6 +114,12 @@ def scan(
         typer.Option("--services", help="Services to scan, comma-separated (default: all): "
                      f"{','.join(SERVICE_NAMES)}. KMS keys are always read."),
     ] = None,
+    connect_timeout: Annotated[float, typer.Option(
+        "--connect-timeout", help="Seconds to open a connection, per attempt of each call.")
+    ] = CONNECT_TIMEOUT,
+    read_timeout: Annotated[float, typer.Option(
+        "--read-timeout", help="Seconds to wait for an answer, per attempt of each call; a "
+        "region silent past its retries is given up (unknown).")] = READ_TIMEOUT,
 ) -> None:
     import boto3
     from botocore.exceptions import BotoCoreError
@@ -128,10 +137,16 @@ def scan(
         session = boto3.Session(profile_name=profile)
     except BotoCoreError as exc:  # ProfileNotFound: a name the user can fix
         raise InputError(f"--profile: {exc}") from None
-    with progress_bar("Scanning", quiet) as report:
-        outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
-                           role_name=role_name, endpoint_url=endpoint_url, workers=workers,
-                           progress=report, services=service_list)
+    from planner.scan.runner import ScanInterrupted
+
+    try:
+        with progress_bar("Scanning", quiet) as report:
+            outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
+                               role_name=role_name, endpoint_url=endpoint_url, workers=workers,
+                               progress=report, services=service_list,
+                               connect_timeout=connect_timeout, read_timeout=read_timeout)
+    except ScanInterrupted as exc:  # say what was dropped before typer hides it
+        interrupts.stop(exc)
     inventory = outcome.inventory
     if outcome.nothing_read:
         # An inventory of nothing would plan as a clean $0 budget: write none (and leave an

@@ -17,6 +17,10 @@ from planner.files import is_stdout
 if TYPE_CHECKING:
     from planner.measure import MeasureResult
 
+# planner.measure.athena.DEFAULT_TIMEOUT, not imported here: --help stays quick (a test keeps
+# the two equal).
+ATHENA_TIMEOUT = 1800
+
 app = typer.Typer(help=__doc__, no_args_is_help=True, rich_markup_mode=None)
 
 
@@ -66,6 +70,9 @@ def measure(
         "--json", metavar="[PATH|-]",
         help="Write what was counted as JSON; '-' or no value: stdout.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress.")] = False,
+    timeout: Annotated[float, typer.Option(
+        help="With --athena: seconds to wait for the query before cancelling it.")
+    ] = ATHENA_TIMEOUT,
 ) -> None:
     """Count a month of KMS requests per key from CloudTrail (a local folder, S3, or one
     Athena query), optionally S3 requests per bucket from CloudWatch, into a usage file."""
@@ -89,6 +96,7 @@ def measure(
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
         since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
+        timeout=timeout,
     )
     try:
         session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
@@ -130,6 +138,7 @@ def _summary(result: MeasureResult, out_path: Path) -> dict:
         "caller_copies": measurement.caller_copies,
         "bad_files": len(measurement.bad_files),
         "bad_file_list": [{"file": b.name, "reason": b.reason} for b in measurement.bad_files],
+        "bad_record_times": measurement.bad_times,
         "window": measurement.window(),
         "window_days": measurement.window_days(),
         "window_minutes": measurement.window_minutes(),
@@ -161,6 +170,9 @@ def _warn(result: MeasureResult) -> None:
         _say(err, f"note: the fast path declined {number(declined)} of "
                   f"{number(result.measurement.files)} files (unusual records: escapes, odd "
                   "types); they were counted on the slower reference path, with the same rules")
+    if result.measurement.bad_times:
+        _say(err, f"warning: {result.measurement.bad_times} record time(s) were not times or "
+                  "lay days away from their file's date: counted, left out of the window")
     for bucket in result.buckets_not_measured:
         _say(err, f"warning: bucket {bucket.bucket} not measured: {bucket.reason}")
 

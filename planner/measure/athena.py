@@ -8,11 +8,13 @@ groups; the classes are decided here by the same rules as for log files.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from planner import bounds
 from planner.errors import InputError
 from planner.measure.classify import (
     OTHER_SERVICE,
@@ -23,7 +25,11 @@ from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
 
 TABLE_NAME = re.compile(r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# How long `usage measure --athena` waits for its query (--timeout): a month of a large
+# trail is minutes; a query still queued or running after this is cancelled.
+DEFAULT_TIMEOUT = 1800
+MAX_TIMEOUT = 86_400
 COLUMNS = ("is_kms", "key_ref", "account", "region", "event_type", "event_name", "key_pair_spec",
            "algorithm", "service", "requests", "first_event", "last_event")
 # The first key ARN among the AWS::KMS::Key resources (UpdateAlias lists the alias first).
@@ -61,6 +67,7 @@ def count_query(table: str, since: str | None = None, until: str | None = None) 
         if bound is not None:
             if not DAY.match(bound):
                 raise InputError(f"--since/--until: {bound!r} is not a date YYYY-MM-DD")
+            bounds.moment(bound, f"--since/--until {bound}")  # 2026-13-45 matches the pattern
             where.append(f"eventtime {operator} '{bound}'")
     if since and until and since >= until:
         raise InputError(f"--since {since} --until {until}: --until must be after --since")
@@ -89,14 +96,23 @@ def measure_athena(
     athena, table: str, workgroup: str, keys: KeyDirectory | None = None,
     since: str | None = None, until: str | None = None,
     sleep: Callable[[float], None] = time.sleep, poll_seconds: float = 2.0,
+    timeout_seconds: float = DEFAULT_TIMEOUT, clock: Callable[[], float] = time.monotonic,
 ) -> Measurement:
-    """Run the query in `workgroup`, wait for it, and count its rows like log records."""
+    """Run the query in `workgroup`, wait for it (at most `timeout_seconds`), and count its
+    rows like log records. On the timeout or Ctrl-C the query is cancelled (it would go on
+    scanning, and billing, for nobody)."""
+    if not 0 < timeout_seconds <= MAX_TIMEOUT:
+        raise InputError(f"--timeout: must be more than 0 and at most {MAX_TIMEOUT} seconds")
     keys = keys or KeyDirectory()
     query_id = run_query(athena, count_query(table, since, until), table, workgroup, sleep,
-                         poll_seconds)
+                         poll_seconds, timeout_seconds, clock)
     result = Measurement(source=f"Athena {table}")
-    for row in result_rows(athena, query_id):
-        _count_row(row, result, keys)
+    for number, row in enumerate(result_rows(athena, query_id), start=2):
+        try:
+            _count_row(row, result, keys)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"--athena {table}: query {query_id}: result row {number} is not "
+                             f"what the query selects ({type(exc).__name__}: {exc})") from None
     # The days asked for are the window (--until is the first day left out); otherwise the
     # earliest and latest record read.
     if since and result.first_time is not None:
@@ -108,21 +124,45 @@ def measure_athena(
 
 
 def run_query(athena, query: str, table: str, workgroup: str,
-              sleep: Callable[[float], None] = time.sleep, poll_seconds: float = 2.0) -> str:
-    """Start `query` over DATABASE.TABLE `table` in `workgroup`, wait for it, return its id."""
+              sleep: Callable[[float], None] = time.sleep, poll_seconds: float = 2.0,
+              timeout_seconds: float = DEFAULT_TIMEOUT,
+              clock: Callable[[], float] = time.monotonic) -> str:
+    """Start `query` over DATABASE.TABLE `table` in `workgroup`, wait for it (at most
+    `timeout_seconds`), return its id. On the timeout or Ctrl-C the query is cancelled (it
+    would go on scanning, and billing, for nobody)."""
     started = athena.start_query_execution(
         QueryString=query, QueryExecutionContext={"Database": table.split(".", 1)[0]},
         WorkGroup=workgroup,
     )
     query_id = started["QueryExecutionId"]
+    deadline = clock() + timeout_seconds
+    try:
+        _wait(athena, table, query_id, sleep, poll_seconds, deadline, clock)
+    except (KeyboardInterrupt, AthenaTimeout):
+        with contextlib.suppress(Exception):
+            athena.stop_query_execution(QueryExecutionId=query_id)
+        raise
+    return query_id
+
+
+class AthenaTimeout(InputError):
+    """The query ran past --timeout; it was cancelled."""
+
+
+def _wait(athena, table: str, query_id: str, sleep, poll_seconds: float, deadline: float,
+          clock) -> None:
     while True:
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        state = status["State"]
+        answer = athena.get_query_execution(QueryExecutionId=query_id)
+        status = (answer.get("QueryExecution") or {}).get("Status") or {}
+        state = status.get("State")
         if state == "SUCCEEDED":
-            return query_id
+            return
         if state in ("FAILED", "CANCELLED"):
             reason = status.get("StateChangeReason", "no reason given")
             raise InputError(f"--athena {table}: query {query_id} {state}: {reason}")
+        if clock() >= deadline:
+            raise AthenaTimeout(f"--athena {table}: query {query_id} still {state} after the "
+                                "--timeout; cancelled it (raise --timeout for a large table)")
         sleep(poll_seconds)
 
 
@@ -131,8 +171,8 @@ def result_rows(athena, query_id: str):
     header = None
     pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=query_id)
     for page in pages:
-        for row in page["ResultSet"]["Rows"]:
-            values = [cell.get("VarCharValue") for cell in row["Data"]]
+        for row in (page.get("ResultSet") or {}).get("Rows") or []:
+            values = [cell.get("VarCharValue") for cell in row.get("Data") or []]
             if header is None:
                 header = values
                 continue
@@ -144,7 +184,7 @@ def _count_row(row: dict, result: Measurement, keys: KeyDirectory) -> None:
         result.saw_time(row["first_event"], row["last_event"])
     if row["is_kms"] != "true":
         return  # the other records: their times only
-    requests = int(row["requests"])
+    requests = bounds.whole(int(row["requests"]), bounds.COUNT, "requests")
     result.events += requests
     result.saw_recipient(row["account"])
     if row["event_type"] == "AwsServiceEvent":

@@ -8,17 +8,20 @@ a declined file is parsed and counted by records.py, the reference, which also j
 
 from __future__ import annotations
 
-import gzip
+import errno
+import functools
 import os
 import re
+import stat
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from planner.errors import InputError
 from planner.measure.counts import BadFile, Measurement
@@ -43,6 +46,10 @@ BATCH_FILES = 64  # files per task when counting in several processes
 FLUSH_TUPLES = 20_000
 # CloudTrail writes digest and Insights files beside the logs; they hold no API records.
 NOT_LOGS = ("CloudTrail-Digest", "CloudTrail-Insight")
+# Per file: CloudTrail's files are a few MB compressed; past these a file is bad, not read.
+MAX_COMPRESSED_BYTES = 256 * 2**20
+MAX_DECOMPRESSED_BYTES = 1024 * 2**20
+READ_CHUNK = 2**20
 
 # AccountID_CloudTrail_RegionName_YYYYMMDDTHHmmZ_UniqueString.json.gz: the time is when the
 # file was delivered (CloudTrail guide, "CloudTrail log file name format").
@@ -54,6 +61,8 @@ Reader = Callable[[], bytes]
 
 
 def local_files(folder: Path) -> Iterator[tuple[str, Reader]]:
+    """Regular files only: a FIFO or device named *.json.gz would block or never end, so it
+    is a bad file (named), never opened."""
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder of CloudTrail log files")
     for root, dirs, names in os.walk(folder):
@@ -61,7 +70,29 @@ def local_files(folder: Path) -> Iterator[tuple[str, Reader]]:
         for name in sorted(names):
             if name.endswith(LOG_SUFFIX):
                 path = Path(root, name)
-                yield str(path), path.read_bytes
+                try:
+                    regular = stat.S_ISREG(path.stat().st_mode)
+                except OSError:
+                    regular = True  # vanished or unreadable: reading it says why
+                yield str(path), (_bounded_reader(path) if regular
+                                  else functools.partial(_not_regular, str(path)))
+
+
+def _not_regular(name: str) -> bytes:
+    raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device): not opened")
+
+
+def _bounded_reader(path: Path) -> Reader:
+    return functools.partial(_read_capped, str(path))
+
+
+def _read_capped(name: str) -> bytes:
+    """A local file's bytes, refusing one larger than any CloudTrail log file."""
+    with open(name, "rb") as handle:
+        data = handle.read(MAX_COMPRESSED_BYTES + 1)
+    if len(data) > MAX_COMPRESSED_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_COMPRESSED_BYTES // 2**20} MiB compressed")
+    return data
 
 
 def s3_files(s3, url: str) -> Iterator[tuple[str, Reader]]:
@@ -86,10 +117,19 @@ def s3_files(s3, url: str) -> Iterator[tuple[str, Reader]]:
 def _object_reader(s3, bucket: str, key: str) -> Reader:
     def read() -> bytes:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"]
+        parts, total = [], 0
         try:
-            return body.read()
+            # Read to the end: botocore checks the length it was promised on the last, empty
+            # read, so an object cut short mid-download raises IncompleteReadError.
+            while chunk := body.read(READ_CHUNK):
+                total += len(chunk)
+                if total > MAX_COMPRESSED_BYTES:
+                    raise OSError(errno.EFBIG, f"larger than {MAX_COMPRESSED_BYTES // 2**20} "
+                                  "MiB compressed")
+                parts.append(chunk)
         finally:
             body.close()
+        return b"".join(parts)
 
     return read
 
@@ -165,10 +205,52 @@ def _count_file(name, read: Reader, result: Measurement, keys, services, scanner
         return f"cannot read: {exc.response['Error']['Code']}"
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
+    except BotoCoreError as exc:  # an S3 object cut short mid-download (IncompleteReadError)
+        return f"cannot read: {type(exc).__name__} (cut short?)"
     try:
-        raw = gzip.decompress(data)
+        raw = gunzip_capped(data, MAX_DECOMPRESSED_BYTES)
     except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
         return f"not a complete gzip file: {exc}"
+    except DecompressedTooLarge as exc:
+        return str(exc)
+    result.near = _parsed(stamp)
+    try:
+        return _count_raw(raw, stamp, result, keys, services, scanner)
+    finally:
+        result.near = None
+
+
+def _parsed(stamp: str | None):
+    return None if stamp is None else datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+class DecompressedTooLarge(ValueError):
+    pass
+
+
+def gunzip_capped(data: bytes, cap: int) -> bytes:
+    """gzip.decompress, every member, but streamed and stopped past `cap` bytes: a gzip bomb
+    (8 MB that inflate to 8 GiB) is refused after `cap` bytes of memory, not 8 GiB."""
+    parts, total = [], 0
+    while data:
+        inflater = zlib.decompressobj(wbits=31)
+        chunk = inflater.decompress(data, cap - total + 1)
+        while True:
+            total += len(chunk)
+            if total > cap:
+                raise DecompressedTooLarge(
+                    f"decompresses to more than {cap // 2**20} MiB: not read (a gzip bomb?)")
+            parts.append(chunk)
+            if not inflater.unconsumed_tail:
+                break
+            chunk = inflater.decompress(inflater.unconsumed_tail, cap - total + 1)
+        if not inflater.eof:
+            raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+        data = inflater.unused_data.lstrip(b"\x00")  # gzip allows zero padding after a member
+    return b"".join(parts)
+
+
+def _count_raw(raw: bytes, stamp, result: Measurement, keys, services, scanner) -> str | None:
     if KMS_NEEDLE not in raw and stamp is not None:
         # No KMS event can be in it; check its shape without paying for a parse.
         body = raw.strip()

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
+from planner import bounds
+from planner.errors import InputError
 from planner.measure.classify import key_account, other_accounts_copy
 from pricing.costs import REQUEST_CLASSES
 
@@ -19,6 +21,9 @@ MONTH_DAYS = Decimal("30.4")
 # was delivered, so a file covers the five minutes before that time.
 DELIVERY_MINUTES = 5
 MINUTES_PER_DAY = 1440
+# CloudTrail delivers a file within minutes of its events; a record days away from its file's
+# delivery time was not written by CloudTrail in that file.
+MAX_SKEW = timedelta(days=2)
 
 
 @dataclass
@@ -58,11 +63,17 @@ class Measurement:
     last_time: str | None = None
     # The earliest time a log file's name says it covers (delivery time less five minutes).
     covered_from: str | None = None
+    # Record times that are not times, fall outside the shared date range, or lie more than
+    # MAX_SKEW from their file's own delivery time (a 1970 record would stretch the window to
+    # 56 years and shrink every monthly figure): counted here, kept out of the window.
+    bad_times: int = 0
+    near: datetime | None = field(default=None, repr=False, compare=False)
 
     def saw_time(self, first: str, last: str) -> None:
-        if self.first_time is None or first < self.first_time:
+        first, last = self._plausible(first), self._plausible(last)
+        if first is not None and (self.first_time is None or first < self.first_time):
             self.first_time = first
-        if self.last_time is None or last > self.last_time:
+        if last is not None and (self.last_time is None or last > self.last_time):
             self.last_time = last
 
     def saw_stamp(self, stamp: str) -> None:
@@ -73,6 +84,18 @@ class Measurement:
         start_text = start.strftime("%Y-%m-%dT%H:%M:%SZ")
         if self.covered_from is None or start_text < self.covered_from:
             self.covered_from = start_text
+
+    def _plausible(self, when: object) -> str | None:
+        """`when` as YYYY-MM-DDTHH:MM:SSZ, or None (and counted) when it cannot be right."""
+        try:
+            moment = bounds.moment(when, "eventTime")
+        except InputError:
+            self.bad_times += 1
+            return None
+        if self.near is not None and abs(moment - self.near) > MAX_SKEW:
+            self.bad_times += 1
+            return None
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def saw_recipient(self, account: object) -> None:
         """Note the recipientAccountId of a KMS event (any event, billed or not)."""
@@ -115,6 +138,7 @@ class Measurement:
         self.unattributed += other.unattributed
         self.fast_files += other.fast_files
         self.declined_files += other.declined_files
+        self.bad_times += other.bad_times
         self.bad_files.extend(other.bad_files)
         self.owner_copies.update(other.owner_copies)
         self.caller_copy_counts.update(other.caller_copy_counts)

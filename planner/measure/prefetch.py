@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from planner.measure.cloudtrail import Reader
+
+STOP_SECONDS = 1.0  # how long a stop waits for reads already running
 
 
 def prefetched(files: Iterable[tuple[str, Reader]], threads: int) -> Iterator[tuple[str, Reader]]:
@@ -29,16 +31,20 @@ def prefetched(files: Iterable[tuple[str, Reader]], threads: int) -> Iterator[tu
         return
     pending: deque = deque()
     pool = ThreadPoolExecutor(threads, thread_name_prefix="prefetch")
+    held = None  # the future whose result the caller was last handed
     try:
         for name, read in files:
             pending.append((name, pool.submit(read)))
             if len(pending) > threads:
-                name, future = pending.popleft()
-                yield name, future.result
+                name, held = pending.popleft()
+                yield name, held.result
         while pending:
-            name, future = pending.popleft()
-            yield name, future.result
+            name, held = pending.popleft()
+            yield name, held.result
     finally:
-        # Early stop or an error (the listing's, the caller's): drop what has not started,
-        # wait for the reads already running (each one request).
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Early stop, an error or Ctrl-C: drop what has not started; give reads in flight
+        # a moment to end, and no more (a hung GetObject must not hold up an interrupt: it
+        # ends with its read timeout, in a thread nobody waits for).
+        running = [f for f in (held, *(f for _, f in pending)) if f is not None and not f.cancel()]
+        settled = not wait(running, timeout=STOP_SECONDS).not_done
+        pool.shutdown(wait=settled, cancel_futures=True)

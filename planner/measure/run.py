@@ -10,6 +10,7 @@ from pathlib import Path
 
 from planner.errors import InputError
 from planner.inventory import load_inventory
+from planner.measure.athena import DEFAULT_TIMEOUT as ATHENA_TIMEOUT
 from planner.measure.athena import measure_athena
 from planner.measure.cloudtrail import local_files, measure_files, s3_files
 from planner.measure.cloudwatch import BucketNotMeasured, BucketRequests, bucket_request_metrics
@@ -35,6 +36,7 @@ class MeasureRequest:
     cloudwatch: bool = False
     inventory: Path | None = None
     workers: int = 1  # processes counting a local folder
+    timeout: float = ATHENA_TIMEOUT  # seconds an Athena query may take before it is cancelled
 
 
 @dataclass
@@ -60,7 +62,8 @@ def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult
     keys = KeyDirectory(inventory)
     if request.athena_table:
         measurement = measure_athena(client("athena"), request.athena_table, request.workgroup,
-                                     keys, request.since, request.until)
+                                     keys, request.since, request.until,
+                                     timeout_seconds=request.timeout)
     else:
         path = request.cloudtrail
         if path.startswith("s3://"):

@@ -49,6 +49,8 @@ def usage_document(
             measured["window_minutes"] = measurement.window_minutes()
     measured["events"] = measurement.events
     measured["bad_files"] = len(measurement.bad_files)
+    if measurement.bad_times:
+        measured["bad_record_times"] = measurement.bad_times
     document["measured"] = measured
     return document
 

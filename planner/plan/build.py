@@ -185,7 +185,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
         usage_path=usage.path, resources=resources, keys=key_list,
         requests=rows_now + rows_after, forecast=[], free_tier_now=free_now,
         free_tier_after=free_after, region_actions=region_actions,
-        warnings=(_scan_gaps(inventory) + _keys_unknown(inventory)
+        warnings=(list(inventory.notes) + _scan_gaps(inventory) + _keys_unknown(inventory)
                   + _unmatched_usage(inventory, usage, keys)
                   + remediation.one_time_warnings(everything, usage)),
         labour_priced=remediation.labour_priced(usage),

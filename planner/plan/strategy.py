@@ -28,12 +28,14 @@ AWS_MANAGED_ALIAS.update(stores.AWS_MANAGED_ALIAS)
 
 
 def check_target(target: str, where: str = "--target") -> str:
-    if target not in TARGETS:
+    if not isinstance(target, str) or target not in TARGETS:
         raise InputError(f"{where}: unknown target {target!r}; use one of {', '.join(TARGETS)}")
     return target
 
 
 def check_strategy(strategy: str, where: str = "--key-strategy") -> str:
+    if not isinstance(strategy, str):
+        raise InputError(f"{where}: must be text, got {strategy!r}")
     if strategy in STRATEGIES:
         return strategy
     if strategy.startswith("tag:") and len(strategy) > 4:
@@ -47,7 +49,9 @@ def check_strategy(strategy: str, where: str = "--key-strategy") -> str:
 def load_policy(path: str | Path) -> tuple[str | None, dict[str, str], str]:
     """A policy file: `target:` for all, `services: {s3: encrypted, ...}` per service, and
     `ebs_default_key:` (EBS_DEFAULT_KEYS) for the regions' EBS encryption by default."""
-    data = read_yaml(path, "policy file") or {}
+    data = read_yaml(path, "policy file")
+    if data is None:  # an empty file sets nothing: a slip, not a policy
+        raise InputError(f"{path}: the policy file is empty; give 'target' or 'services'")
     if not isinstance(data, dict) or set(data) - {"target", "services", "ebs_default_key"}:
         raise InputError(f"{path}: a policy has only 'target', 'services' and "
                          "'ebs_default_key'")

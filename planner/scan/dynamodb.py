@@ -6,6 +6,7 @@ key ARN, which the key catalogue settles as AWS managed (aws/dynamodb) or custom
 
 from __future__ import annotations
 
+from planner import bounds
 from planner.inventory import Resource
 from planner.scan.common import (
     CALL_ERRORS,
@@ -13,7 +14,9 @@ from planner.scan.common import (
     Scope,
     Step,
     Task,
+    figure,
     mark_unknown,
+    need,
     pages,
 )
 
@@ -41,15 +44,17 @@ def read_table(scope: Scope, name: str) -> Step:
                         resource_type="table", resource_id=name, arn=arn, name=name)
     step = Step(found=[resource])
     try:
-        table = ddb.describe_table(TableName=name)["Table"]
+        table = need(ddb.describe_table(TableName=name), "Table")
     except CALL_ERRORS as exc:
         mark_unknown(resource, step, scope, "DescribeTable", exc)
         return step
     resource.arn = table.get("TableArn", arn)
-    size = table.get("TableSizeBytes")
+    size = figure(table.get("TableSizeBytes"), bounds.BYTES)
     resource.size_gb = None if size is None else size / 1e9
-    billing = table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
-    resource.details = {"item_count": table.get("ItemCount"), "billing_mode": billing}
+    billing = (table.get("BillingModeSummary") or {}).get("BillingMode") or "PROVISIONED"
+    items = figure(table.get("ItemCount"), bounds.COUNT)
+    resource.details = {"item_count": None if items is None else int(items),
+                        "billing_mode": billing}
     sse = table.get("SSEDescription") or {}
     if sse.get("SSEType") == "KMS" and sse.get("Status") in ACTIVE_SSE:
         resource.encryption = KMS_PENDING

@@ -10,6 +10,7 @@ from planner.scan.common import (
     Task,
     encrypted_with,
     gb,
+    need,
     pages,
     scan_error,
     tag_dict,
@@ -30,7 +31,7 @@ def tasks(scope: Scope) -> list[Task]:
 
 def _resource(scope: Scope, kind: str, item: dict, id_field: str, size_field: str) -> Resource:
     tags = tag_dict(item.get("Tags"))
-    item_id = item[id_field]
+    item_id = need(item, id_field)  # an item without its id: the listing is malformed
     # Snapshot ARNs have no account field: arn:aws:ec2:REGION::snapshot/ID.
     owner = "" if kind == "snapshot" else scope.account
     resource = Resource(
@@ -52,8 +53,8 @@ def list_volumes(scope: Scope) -> Step:
         resource = _resource(scope, "volume", volume, "VolumeId", "Size")
         resource.details |= {
             "volume_type": volume.get("VolumeType"),
-            "attached_instance_ids": [a["InstanceId"] for a in volume.get("Attachments", [])
-                                      if a.get("InstanceId")],
+            "attached_instance_ids": [a["InstanceId"] for a in volume.get("Attachments") or []
+                                      if isinstance(a, dict) and a.get("InstanceId")],
             "state": volume.get("State"),
         }
         found.append(resource)
@@ -79,14 +80,14 @@ def read_settings(scope: Scope) -> Step:
     step = Step(found=[settings])
     try:
         settings.ebs_encryption_by_default = bool(
-            ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+            need(ec2.get_ebs_encryption_by_default(), "EbsEncryptionByDefault")
         )
     except CALL_ERRORS as exc:
         step.errors.append(scan_error(scope, SERVICE, "GetEbsEncryptionByDefault", exc))
         return step
     if settings.ebs_encryption_by_default:
         try:
-            settings.ebs_default_key_arn = ec2.get_ebs_default_kms_key_id()["KmsKeyId"]
+            settings.ebs_default_key_arn = need(ec2.get_ebs_default_kms_key_id(), "KmsKeyId")
         except CALL_ERRORS as exc:
             step.errors.append(scan_error(scope, SERVICE, "GetEbsDefaultKmsKeyId", exc))
     return step

@@ -3,8 +3,7 @@ alias, per account and region."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from planner import bounds
 from planner.inventory import Key
 from planner.scan.common import (
     CALL_ERRORS,
@@ -13,7 +12,10 @@ from planner.scan.common import (
     Step,
     Task,
     UnreadKey,
+    aws_time,
     error_code,
+    figure,
+    need,
     pages,
     scan_error,
 )
@@ -38,7 +40,7 @@ def list_keys(scope: Scope) -> Step:
     kms = scope.client("kms")
     step = Step()
     for entry in pages(kms, "list_keys", "Keys"):
-        arn = entry["KeyArn"]
+        arn = need(entry, "KeyArn")  # a key without its ARN: the catalogue is not complete
         step.more.append(Task(scope, SERVICE, "DescribeKey", lambda s, arn=arn: read_key(s, arn)))
     return step
 
@@ -46,7 +48,7 @@ def list_keys(scope: Scope) -> Step:
 def list_aliases(scope: Scope) -> Step:
     kms = scope.client("kms")
     found = [
-        Alias(scope.account, scope.region, a["AliasName"], a.get("TargetKeyId"))
+        Alias(scope.account, scope.region, need(a, "AliasName"), a.get("TargetKeyId"))
         for a in pages(kms, "list_aliases", "Aliases")
     ]
     return Step(found=found)
@@ -56,7 +58,8 @@ def read_key(scope: Scope, arn: str) -> Step:
     kms = scope.client("kms")
     step = Step()
     try:
-        meta = kms.describe_key(KeyId=arn)["KeyMetadata"]
+        meta = need(kms.describe_key(KeyId=arn), "KeyMetadata")
+        key_id, key_arn = need(meta, "KeyId"), need(meta, "Arn")
     except CALL_ERRORS as exc:
         error = scan_error(scope, SERVICE, "DescribeKey", exc)
         step.errors.append(error)
@@ -65,15 +68,15 @@ def read_key(scope: Scope, arn: str) -> Step:
     key = Key(
         account=scope.account,
         region=scope.region,
-        key_id=meta["KeyId"],
-        arn=meta["Arn"],
+        key_id=key_id,
+        arn=key_arn,
         manager=meta.get("KeyManager", "CUSTOMER"),
         state=meta.get("KeyState", "Unknown"),
         spec=meta.get("KeySpec", meta.get("CustomerMasterKeySpec", "SYMMETRIC_DEFAULT")),
         usage=meta.get("KeyUsage", "ENCRYPT_DECRYPT"),
         origin=meta.get("Origin", "AWS_KMS"),
         multi_region=bool(meta.get("MultiRegion", False)),
-        created=meta["CreationDate"].isoformat() if meta.get("CreationDate") else None,
+        created=aws_time(meta.get("CreationDate")),
         custom_key_store=meta.get("CustomKeyStoreId"),
     )
     _multi_region(key, meta.get("MultiRegionConfiguration") or {})
@@ -99,14 +102,16 @@ def _rotation_status(kms, key: Key, scope: Scope, step: Step) -> None:
     it is on)."""
     try:
         status = kms.get_key_rotation_status(KeyId=key.arn)
+        enabled = need(status, "KeyRotationEnabled")
     except CALL_ERRORS as exc:
         if error_code(exc)[0] not in NO_ROTATION_CODES:
             step.errors.append(scan_error(scope, SERVICE, "GetKeyRotationStatus", exc))
         return
-    key.rotation_enabled = bool(status["KeyRotationEnabled"])
-    key.rotation_period_days = status.get("RotationPeriodInDays")
-    next_date = status.get("NextRotationDate")
-    key.next_rotation = next_date.astimezone(dt.UTC).date().isoformat() if next_date else None
+    key.rotation_enabled = bool(enabled)
+    period = figure(status.get("RotationPeriodInDays"), bounds.DAYS)
+    key.rotation_period_days = None if period is None else int(period)
+    next_date = aws_time(status.get("NextRotationDate"))
+    key.next_rotation = next_date[:10] if next_date else None
 
 
 def _rotations(kms, key: Key, scope: Scope, step: Step) -> int | None:
@@ -143,8 +148,8 @@ def _last_usage(kms, key: Key, scope: Scope, step: Step) -> dict:
         return {"operation": None, "timestamp": None, "tracking_start": None,
                 "error": error.code}
     used = answer.get("KeyLastUsage") or {}
-    return {"operation": used.get("Operation"), "timestamp": _iso(used.get("Timestamp")),
-            "tracking_start": _iso(answer.get("TrackingStartDate")),
+    return {"operation": used.get("Operation"), "timestamp": aws_time(used.get("Timestamp")),
+            "tracking_start": aws_time(answer.get("TrackingStartDate")),
             "event_id": used.get("CloudTrailEventId"), "error": None}
 
 
@@ -157,6 +162,3 @@ def _grants(kms, key: Key, scope: Scope, step: Step) -> int | None:
         step.errors.append(scan_error(scope, SERVICE, "ListGrants", exc))
         return None
 
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.UTC).isoformat() if moment else None

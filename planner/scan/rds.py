@@ -20,6 +20,7 @@ from planner.scan.common import (
     encrypted_with,
     error_code,
     gb,
+    need,
     pages,
     scan_error,
     tag_dict,
@@ -81,7 +82,8 @@ def _details(kind: str, item: dict) -> dict:
                 "multi_az": bool(item.get("MultiAZ", False))}
     if kind == "db-cluster":
         return {"engine": item.get("Engine"),
-                "members": [m["DBInstanceIdentifier"] for m in item.get("DBClusterMembers", [])]}
+                "members": [m["DBInstanceIdentifier"] for m in item.get("DBClusterMembers") or []
+                            if isinstance(m, dict) and m.get("DBInstanceIdentifier")]}
     source = item.get("DBInstanceIdentifier") if kind == "db-snapshot" else item.get(
         "DBClusterIdentifier")
     return {"snapshot_type": item.get("SnapshotType"), "source_id": source,
@@ -89,7 +91,7 @@ def _details(kind: str, item: dict) -> dict:
 
 
 def _resource(scope: Scope, listing: Listing, item: dict) -> Resource:
-    item_id = item[listing.id_field]
+    item_id = need(item, listing.id_field)  # an item without its id: the listing is malformed
     resource = Resource(
         account=scope.account, region=scope.region, service=SERVICE,
         resource_type=listing.resource_type, resource_id=item_id,
@@ -116,7 +118,7 @@ def _lister(listing: Listing):
         items = [item for item in pages(scope.client("rds"), listing.method, listing.items)
                  if item.get("Engine") not in ENGINES]
         step = Step(found=[_resource(scope, listing, item) for item in items])
-        aurora = [item[listing.id_field] for item in items if is_aurora(item)]
+        aurora = [need(item, listing.id_field) for item in items if is_aurora(item)]
         if listing.resource_type == "db-cluster" and aurora:
             step.more.append(Task(scope, SERVICE, "GetMetricData",
                                   lambda s, ids=tuple(aurora): read_cluster_sizes(s, ids)))

@@ -16,15 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from planner import bounds
 from planner.inventory import Resource
 from planner.scan.common import (
     CALL_ERRORS,
     KMS_PENDING,
+    MalformedResponse,
     Scope,
     Step,
     Task,
     error_code,
+    figure,
     mark_unknown,
+    need,
     pages,
     scan_error,
 )
@@ -74,7 +78,8 @@ def bucket_region(location: str | None) -> str:
 def list_buckets(scope: Scope) -> Step:
     step = Step()
     for bucket in pages(scope.client("s3"), "list_buckets", "Buckets"):
-        name, region = bucket["Name"], bucket.get("BucketRegion")  # newer API gives the region
+        # The newer API gives the region; a bucket without a name makes the listing malformed.
+        name, region = need(bucket, "Name"), bucket.get("BucketRegion")
         step.more.append(Task(scope, SERVICE, "GetBucketEncryption",
                               lambda s, n=name, r=region: read_bucket(s, n, r)))
     return step
@@ -120,16 +125,18 @@ def _versioning(s3, resource: Resource, step: Step, scope: Scope) -> None:
 
 def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:
     try:
-        rules = s3.get_bucket_encryption(Bucket=resource.name)[
-            "ServerSideEncryptionConfiguration"]["Rules"]
+        rules = need(s3.get_bucket_encryption(Bucket=resource.name),
+                     "ServerSideEncryptionConfiguration", "Rules")
+        if not isinstance(rules, list) or not rules or not isinstance(rules[0], dict):
+            raise MalformedResponse("GetBucketEncryption answered without a rule")
     except CALL_ERRORS as exc:
         if error_code(exc)[0] == NO_RULE:
             resource.encryption = "none"
             return
         mark_unknown(resource, step, scope, "GetBucketEncryption", exc)
         return
-    rule = rules[0] if rules else {}
-    default = rule.get("ApplyServerSideEncryptionByDefault", {})
+    rule = rules[0]
+    default = rule.get("ApplyServerSideEncryptionByDefault") or {}
     algorithm = default.get("SSEAlgorithm")
     if algorithm == "AES256":
         resource.encryption = "sse-s3"
@@ -144,6 +151,10 @@ def _encryption(s3, resource: Resource, step: Step, scope: Scope) -> None:
     resource.bucket_key_enabled = bool(rule.get("BucketKeyEnabled", False))
 
 
+def _dims(metric: dict) -> list[tuple[str, str]]:
+    return [(need(d, "Name"), need(d, "Value")) for d in metric.get("Dimensions") or []]
+
+
 def read_metrics(scope: Scope) -> Step:
     """Storage metrics of every bucket in this region that has them."""
     cloudwatch = scope.client("cloudwatch")
@@ -151,16 +162,16 @@ def read_metrics(scope: Scope) -> Step:
     for name in METRICS:
         for metric in pages(cloudwatch, "list_metrics", "Metrics",
                             Namespace="AWS/S3", MetricName=name):
-            dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
+            dims = tuple(sorted(_dims(metric)))
             series[name, dims] = metric
     queries, owner = [], {}
     for i, metric in enumerate(series.values()):
-        dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+        dims = dict(_dims(metric))
         if "BucketName" not in dims:
             continue
         query_id = f"m{i}"
         archived = dims.get("StorageType") in ARCHIVE_STORAGE
-        owner[query_id] = (dims["BucketName"], metric["MetricName"], archived)
+        owner[query_id] = (dims["BucketName"], need(metric, "MetricName"), archived)
         queries.append({"Id": query_id, "MetricStat": {
             "Metric": metric, "Period": 86400, "Stat": "Average"}})
     totals: dict[str, dict[str, float]] = {}
@@ -172,11 +183,15 @@ def read_metrics(scope: Scope) -> Step:
                             MetricDataQueries=batch, StartTime=end - timedelta(days=3),
                             EndTime=end, ScanBy="TimestampDescending"):
             # Later pages carry older values of the same query: keep the newest only.
-            if result.get("Values") and result["Id"] not in seen:
-                seen.add(result["Id"])
-                bucket, metric, archived = owner[result["Id"]]
+            values, query_id = result.get("Values"), result.get("Id")
+            if values and query_id in owner and query_id not in seen:
+                seen.add(query_id)
+                bucket, metric, archived = owner[query_id]
+                limit = bounds.BYTES if metric == "BucketSizeBytes" else bounds.COUNT
+                value = figure(values[0], limit)
+                if value is None:
+                    continue  # not a figure AWS could send: the size stays unread
                 sums = totals.setdefault(bucket, {})
-                value = float(result["Values"][0])
                 sums[metric] = sums.get(metric, 0.0) + value
                 if archived and metric == "BucketSizeBytes":
                     sums["archive"] = sums.get("archive", 0.0) + value

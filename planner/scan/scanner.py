@@ -22,10 +22,11 @@ from planner.scan import sessions
 from planner.scan.assemble import assemble
 from planner.scan.common import CALL_ERRORS, Scope, Task, error_code
 from planner.scan.registry import chosen
-from planner.scan.runner import Progress, run_tasks
+from planner.scan.runner import Progress, ScanInterrupted, run_tasks
 
 DEFAULT_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 8
+MAX_TIMEOUT = 900
 
 
 @dataclass
@@ -65,17 +66,24 @@ def run_scan(
     client_hook: Callable | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     services: Sequence[str] | None = None,
+    connect_timeout: float = sessions.CONNECT_TIMEOUT,
+    read_timeout: float = sessions.READ_TIMEOUT,
 ) -> ScanOutcome:
     """Scan the accounts (default: the caller's) in the regions (default: the session's;
     ["all"]: every region enabled for each account). `client_hook` is called with each
     botocore client the scan makes (to register event handlers: call counting, tests).
-    `services`: the names to scan (default: every one; KMS and tags are always read)."""
+    `services`: the names to scan (default: every one; KMS and tags are always read).
+    Timeouts are in seconds, per attempt of every call (max_attempts attempts at most)."""
     to_scan = chosen(services)
     if workers < 1:
         raise InputError("--workers: must be at least 1")
+    for option, seconds in (("--connect-timeout", connect_timeout),
+                            ("--read-timeout", read_timeout)):
+        if not 0 < seconds <= MAX_TIMEOUT:
+            raise InputError(f"{option}: must be more than 0 and at most {MAX_TIMEOUT} seconds")
     wanted = list(regions or [session.region_name or "us-east-1"])
     home = "us-east-1" if wanted == ["all"] else wanted[0]
-    config = sessions.retry_config(workers, max_attempts)
+    config = sessions.retry_config(workers, max_attempts, connect_timeout, read_timeout)
     base = sessions.Clients(session, endpoint_url, config, client_hook)
     errors: list[ScanError] = []
     scanned_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -115,8 +123,13 @@ def run_scan(
                     _setup_error(account, home, "ec2", "DescribeRegions", exc)]
         return _Account(account, clients, list(found)), []
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         prepared = list(pool.map(prepare, targets))
+    except KeyboardInterrupt:  # do not wait for an AssumeRole in flight (see runner.py)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise ScanInterrupted(len(targets), 0) from None
+    pool.shutdown(wait=True)
     tasks: list[Task] = []
     setup_ok = 0
     for target, failures in prepared:

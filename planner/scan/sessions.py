@@ -20,9 +20,10 @@ from botocore.config import Config
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 
 from planner.errors import InputError
-from planner.scan.common import pages
+from planner.scan.common import MalformedResponse, need, pages
+from planner.yamlfile import read_text
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
+ACCOUNT_ID = re.compile(r"[0-9]{12}")  # with fullmatch: 12 ASCII digits, nothing else
 SESSION_NAME = "kmsplan-scan"
 CREDENTIALS_METHOD = "kmsplan-assume-role"
 
@@ -65,11 +66,10 @@ class Clients:
 
         def fetch() -> dict:
             answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)
-            credentials = answer["Credentials"]
-            return {"access_key": credentials["AccessKeyId"],
-                    "secret_key": credentials["SecretAccessKey"],
-                    "token": credentials["SessionToken"],
-                    "expiry_time": credentials["Expiration"].isoformat()}
+            return {"access_key": need(answer, "Credentials", "AccessKeyId"),
+                    "secret_key": need(answer, "Credentials", "SecretAccessKey"),
+                    "token": need(answer, "Credentials", "SessionToken"),
+                    "expiry_time": need(answer, "Credentials", "Expiration").isoformat()}
 
         first = fetch()
         credentials = RefreshableCredentials(
@@ -100,50 +100,62 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def retry_config(workers: int, max_attempts: int) -> Config:
+# Seconds to open a connection and to wait for an answer's next bytes, for every client
+# (docs/limits.md). A region that stays silent past them on every retry is given up.
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 60
+
+
+def retry_config(workers: int, max_attempts: int, connect_timeout: float = CONNECT_TIMEOUT,
+                 read_timeout: float = READ_TIMEOUT) -> Config:
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         max_pool_connections=max(10, workers),
-        connect_timeout=10,
-        read_timeout=60,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
     )
 
 
 def caller_identity(clients: Clients, region: str) -> tuple[str, str]:
     """(account id, partition) of the credentials in use."""
     identity = clients.client("sts", region).get_caller_identity()
-    return identity["Account"], identity["Arn"].split(":")[1]
+    arn = need(identity, "Arn").split(":")
+    if len(arn) < 6 or not arn[1]:
+        raise MalformedResponse(f"GetCallerIdentity named no partition in {identity['Arn']!r}")
+    return need(identity, "Account"), arn[1]
 
 
 def org_accounts(clients: Clients, region: str) -> list[str]:
     """The active accounts of the caller's AWS Organization."""
     org = clients.client("organizations", region)
-    return [a["Id"] for a in pages(org, "list_accounts", "Accounts")
+    return [need(a, "Id") for a in pages(org, "list_accounts", "Accounts")
             if a.get("Status", "ACTIVE") == "ACTIVE"]
 
 
 def enabled_regions(clients: Clients, region: str) -> list[str]:
     """The regions enabled for the account (opt-in regions only once opted in)."""
     answer = clients.client("ec2", region).describe_regions(AllRegions=False)
-    return sorted(r["RegionName"] for r in answer["Regions"]
+    return sorted(need(r, "RegionName") for r in need(answer, "Regions")
                   if r.get("OptInStatus") != "not-opted-in")
 
 
 def read_accounts_file(path: str | Path) -> list[str]:
     """Account ids, one a line; blank lines and # comments ignored."""
     label = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{label}: no such accounts file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{label}: cannot read the accounts file: {exc}") from None
+    if not Path(path).exists():
+        raise InputError(f"{label}: no such accounts file")
+    text = read_text(path, "accounts file")
     accounts = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        value = line.split("#", 1)[0].strip()
+    # Lines end in \n only: a CR (CRLF line ends) or another break inside a line is refused
+    # rather than silently stripped, as are non-ASCII digits (Python's \d takes "١").
+    for number, line in enumerate(text.split("\n"), start=1):
+        value = line.split("#", 1)[0].strip(" \t")
         if not value:
             continue
-        if not ACCOUNT_ID.match(value):
+        if "\r" in value:
+            raise InputError(f"{label}: line {number}: a carriage return (CRLF line ends); "
+                             "save the file with LF line ends")
+        if not ACCOUNT_ID.fullmatch(value):
             raise InputError(f"{label}: line {number}: {value!r} is not a 12-digit account id")
         if value not in accounts:
             accounts.append(value)

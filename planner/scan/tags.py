@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.scan.common import Scope, Step, Task, pages, tag_dict
+from planner.scan.common import Scope, Step, Task, need, pages, tag_dict
 
 SERVICE = "tags"
 OPERATIONS = {"resourcegroupstaggingapi": ("GetResources",)}
@@ -36,5 +36,5 @@ def read_tags(scope: Scope) -> Step:
     tagging = scope.client("resourcegroupstaggingapi")
     mappings = pages(tagging, "get_resources", "ResourceTagMappingList",
                      ResourceTypeFilters=RESOURCE_TYPES, ResourcesPerPage=100)
-    return Step(found=[Tags(scope.account, m["ResourceARN"], tag_dict(m.get("Tags")))
+    return Step(found=[Tags(scope.account, need(m, "ResourceARN"), tag_dict(m.get("Tags")))
                        for m in mappings])

@@ -10,7 +10,7 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from planner.report.safety import FORMULA_TRIGGERS
+from planner.report.safety import FORMULA_TRIGGERS, MAX_CELL_CHARS, cell_text
 
 MAX_ROWS = 1_048_576  # rows in an Excel or LibreOffice sheet
 
@@ -96,6 +96,7 @@ def write_value(sheet, row: int, col: int, value, style, styles) -> None:
         sheet.write_formula(row, col, value.text.replace("{r}", str(row + 1)), style,
                             number(value.value))
     elif isinstance(value, str):
+        value = cell_text(value)
         if value.startswith(FORMULA_TRIGGERS):
             sheet.write_string(row, col, value, styles.guarded)
         else:
@@ -152,6 +153,8 @@ class Table:
             kind = type(value)
             if kind is str:
                 if value:  # an empty text cell is left out
+                    if len(value) > MAX_CELL_CHARS or not value.isascii():
+                        value = cell_text(value)
                     put_string(row, col, value,
                                guarded if value.startswith(FORMULA_TRIGGERS) else style)
             elif kind is Formula:
