@@ -62,7 +62,9 @@ def refresh(
     except ClientError as exc:
         error = exc.response.get("Error", {})
         fail(f"Price List GetProducts: {error.get('Code')}: {error.get('Message')}", 1)
-    except (BotoCoreError, PriceListError) as exc:
+    except PriceListError as exc:  # an answer that is not a product: untrusted input
+        fail(str(exc), 2)
+    except BotoCoreError as exc:
         fail(str(exc), 1)
     with atomic_open(out_path, "w", encoding="utf-8") as handle:
         handle.write(refreshed.text)

@@ -188,6 +188,19 @@ def test_a_price_list_answer_that_is_not_a_product_is_one_error(item, needle):
         list(fetch_products(client, "us-east-1"))
 
 
+def test_prices_refresh_on_an_answer_that_is_not_json_is_one_line_exit_2(tmp_path, capsys,
+                                                                          monkeypatch):
+    from planner.cli import prices as prices_cmd
+    from tests.test_prices_refresh import stub
+
+    client, _ = stub({"us-east-1": [["<html>throttled</html>"]]})
+    monkeypatch.setattr(prices_cmd, "pricing_client", lambda profile, endpoint: client)
+    out = tmp_path / "new.yaml"
+    code, err = run(["prices", "refresh", "--regions", "us-east-1", "--out", out], capsys)
+    one_line_exit_2(code, err, "a product that is not JSON")
+    assert not out.exists()
+
+
 def test_a_scan_error_with_a_number_for_its_code_is_refused(tmp_path, capsys):
     def change(data):
         data["errors"] = [{"account": "1", "region": "r", "service": "s3", "operation": "o",
