@@ -11,7 +11,7 @@ from collections import Counter
 from planner.plan.actions import ACTIONS
 from planner.plan.model import ONE_TIME_PARTS, ZERO, Plan, ResourcePlan
 from planner.report.tables import tag_columns
-from planner.report.workbook.assumptions import LABOUR_RATE, Prices
+from planner.report.workbook.assumptions import LABOUR_RATE, Prices, input_name
 from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
 from pricing.costs import REQUESTS_PER_UNIT
 
@@ -20,7 +20,7 @@ PER_UNIT = int(REQUESTS_PER_UNIT)
 LINE_COLUMNS = [
     Column("resource id", 36), Column("account", 14), Column("region", 13),
     Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
-    Column("quantity", 12, "quantity"), Column("unit price", 12, "price"),
+    Column("quantity", 12, "quantity"), Column("unit price", 12, "link"),
     Column("cost", 13, "currency"), Column("part", 24),
 ]  # each price's source is on Assumptions, beside the price cell the unit price refers to
 RESOURCE_COLUMNS = [
@@ -61,6 +61,15 @@ def remediation_table(ctx: Context, plan: Plan) -> Table:
     return Table(ctx, "Remediation", REMEDIATION_COLUMNS, len(_groups(plan)))
 
 
+def _quantity(line, action: str, prices: Prices):
+    """A labour line's hours follow the action's labour_hours_<action> input on Assumptions;
+    other quantities (sizes, object counts) come from the scan."""
+    hours = prices.inputs.get(input_name("labour_hours", action))
+    if line.price_entry == LABOUR_RATE and hours is not None:
+        return Formula(f"={hours}", line.quantity)
+    return line.quantity
+
+
 def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
     """One-time lines; returns resource index -> the (sheet, row) of its lines."""
     spans: dict[int, list[tuple[str, int]]] = {}
@@ -71,7 +80,7 @@ def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
             price = prices.name(line.price_entry, region, line.unit_price)
             spans.setdefault(index, []).append(table.add([
                 r.resource_id, r.account, r.region, r.service, p.action, line.name, line.unit,
-                line.quantity, Formula(f"={price}", line.unit_price),
+                _quantity(line, p.action, prices), Formula(f"={price}", line.unit_price),
                 Formula("=H{r}*I{r}", line.cost),
                 ONE_TIME_PARTS.get(line.price_entry, "other"),
             ]))
