@@ -143,9 +143,9 @@ def _usage(cells: dict[str, _Cell], usage: Usage, label: str) -> Usage:
             if value != usage.parameter(name):
                 parameters[name] = int(value) if kind == "count" else str(value)
         elif name in LABOUR_HOURS:
-            value = cell.number()
-            if value != hours.get(LABOUR_HOURS[name]):
-                hours[LABOUR_HOURS[name]] = str(value)
+            action, value = LABOUR_HOURS[name], cell.number()
+            if value != hours.get(action, 0):  # the workbook shows 0 where nothing is set
+                hours[action] = value
     if hours != usage.parameter("labour_hours"):
         parameters["labour_hours"] = {action: str(h) for action, h in hours.items()}
     if not defaults and not parameters:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
+from planner.plan.actions import ACTIONS
 from planner.plan.model import Plan
 from planner.report.workbook.tables import Column, Context, Table, cell_ref
 from planner.usage import PARAMETERS
@@ -102,11 +103,16 @@ def usage_rows(plan: Plan) -> list[tuple[list, str | None, str | None]]:
             rtype = scope.removeprefix(DEFAULT_SCOPE)
             rows.append((["usage", name, scope, _usage_value(value), "", provenance],
                          input_name("usage", rtype, name), "count"))
-        elif kind == "hours" and value != "none":
-            for pair in value.split(", "):
-                action, hours = pair.split("=")
-                rows.append((["labour", action, "hours per resource", Decimal(hours), "hours",
-                              provenance], input_name("labour_hours", action), "number"))
+        elif kind == "hours":
+            # Echoed as "action=hours, ..." (or "none"): one row for every action, 0 where
+            # nothing is set, so a reviewer can price any action's engineering time.
+            given = dict(pair.split("=") for pair in value.split(", ")) if value != "none" \
+                else {}
+            for action in ACTIONS:
+                rows.append((["labour", action, "hours per resource",
+                              Decimal(given.get(action, "0")), "hours",
+                              provenance if action in given else "not set: no labour line"],
+                             input_name("labour_hours", action), "number"))
         elif kind in ("count", "fraction", "money"):
             section = "rate" if name == LABOUR_RATE else "usage"
             unit = "USD per hour" if name == LABOUR_RATE else ""
