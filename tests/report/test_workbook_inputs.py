@@ -141,8 +141,9 @@ def test_an_unedited_workbook_re_plans_to_the_same_figures(tmp):
     ({"free_tier_requests": 0}, {}, {"free_tier_requests": 0}),
     ({"rotations_billed_max": 0}, {}, {"rotations_billed_max": 0}),
     ({"price_requests_symmetric": 0.05}, {}, {"requests_symmetric": "0.05"}),
+    ({"hours_per_month": 720}, {}, {"hours_per_month": "720"}),
 ], ids=["usage-default", "bucket-key", "labour", "cutover", "free-tier", "rotations",
-        "price"])
+        "price", "hours-per-month"])
 def test_an_edited_input_re_plans_like_the_usage_file_or_price_book(tmp, changes, usage,
                                                                     prices):
     name = next(iter(changes))

@@ -76,13 +76,27 @@ def work(tmp_path_factory, rich_plan):
     labour_cli = plan_cli(tmp, "labour-cli", "--usage", str(tmp / "labour-edited.yaml"))
     edit_inputs(tmp / "labour.xlsx", tmp / "labour-edited.xlsx",
                 {"labour_rate_usd_per_hour": 120, "labour_hours_ebs_copy_and_swap": 1.5})
+    # Days kept and hours per month: cut-over 3 -> 10 days, snapshot copies 7 -> 14 days,
+    # 730 -> 720 hours a month.
+    (tmp / "days.yaml").write_text(yaml.safe_dump({"schema": "kmsplan.usage/1", "parameters": {
+        "cutover_window_days": 10, "snapshot_copy_retention_days": 14}}))
+    bundled = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                             .read_text(encoding="utf-8"))
+    bundled["entries"]["hours_per_month"]["quantity"] = "720"
+    (tmp / "hours.yaml").write_text(yaml.safe_dump(bundled))
+    days_cli = plan_cli(tmp, "days-cli", "--usage", str(tmp / "days.yaml"),
+                        "--prices", str(tmp / "hours.yaml"))
+    edit_inputs(tmp / "base.xlsx", tmp / "days-edited.xlsx",
+                {"cutover_window_days": 10, "snapshot_copy_retention_days": 14,
+                 "hours_per_month": 720})
     written = [tmp / "base.xlsx", tmp / "split.xlsx", tmp / "edited.xlsx",
-               tmp / "scenarios.xlsx", tmp / "regional.xlsx", tmp / "labour-edited.xlsx"]
+               tmp / "scenarios.xlsx", tmp / "regional.xlsx", tmp / "labour-edited.xlsx",
+               tmp / "days-edited.xlsx"]
     out = recalculate(written, tmp)
     return {"base": base, "dearer": dearer, "written": tmp / "base.xlsx",
             "recalculated": out[0], "split": out[1], "edited": out[2],
             "scenarios": (written[3], out[3]), "regional": (written[4], out[4]),
-            "labour": (labour_cli, out[5])}
+            "labour": (labour_cli, out[5]), "days": (days_cli, out[6])}
 
 
 def edit_inputs(path, out, changes: dict) -> None:
@@ -142,5 +156,14 @@ def test_edited_labour_rate_and_hours_give_the_cli_figures(work):
     figures = headline(recalculated)
     # 8 EBS copy-and-swap volumes x 1.5 h x $120 = $1,440 of labour in the one-time cost.
     assert Decimal(cli["one_time_parts"]["labour"]) == Decimal("1440.00")
+    for name, field in FIGURES.items():
+        assert cents(figures[name]) == Decimal(cli[field]), name
+
+
+def test_edited_days_kept_and_hours_per_month_give_the_cli_figures(work):
+    """Storage kept for days: size x copies x days x 24 / hours_per_month GB-months."""
+    cli, recalculated = work["days"]
+    assert cli["one_time_usd"] != work["base"]["one_time_usd"]
+    figures = headline(recalculated)
     for name, field in FIGURES.items():
         assert cents(figures[name]) == Decimal(cli[field]), name

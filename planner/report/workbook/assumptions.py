@@ -36,6 +36,7 @@ class Prices:
         self.ctx = ctx
         self.cells: dict[tuple[str, str | None], tuple[str, Decimal]] = {}
         self.inputs: dict[str, str] = {}  # contract name -> defined name (with any prefix)
+        self.values: dict[str, Decimal] = {}  # contract name -> the value the plan used
 
     def define(self, key: tuple[str, str | None], sheet: str, row: int, value: Decimal) -> None:
         entry, region = key
@@ -44,11 +45,12 @@ class Prices:
         self.ctx.book.define_name(name, "=" + cell_ref(sheet, row, VALUE_COL))
         self.cells[key] = (name, value)
 
-    def alias(self, name: str, sheet: str, row: int) -> None:
+    def alias(self, name: str, sheet: str, row: int, value: Decimal) -> None:
         """A contract name (docs/workbook.md) for the input cell on `row`."""
         defined = f"{self.ctx.names}{name}"
         self.ctx.book.define_name(defined, "=" + cell_ref(sheet, row, VALUE_COL))
         self.inputs[name] = defined
+        self.values[name] = value
 
     def name(self, entry: str, region: str | None, expected: Decimal) -> str:
         """The name of the cell holding the price the plan used for `entry` in `region`."""
@@ -180,7 +182,7 @@ def write_assumptions(table: Table, plan: Plan) -> Prices:
         prices.define((entry.name, None), sheet, row, entry.value)
         _validate(ctx, sheet, row, kind(entry))
         if not entry.is_price:  # free_tier_requests, rotations_billed_max, hours_per_month
-            prices.alias(entry.name, sheet, row)
+            prices.alias(entry.name, sheet, row, entry.value)
     for region, entry in overrides:
         sheet, row = table.add(_entry_row(entry, region), value_style(entry))
         prices.define((entry.name, region), sheet, row, entry.value)
@@ -190,7 +192,7 @@ def write_assumptions(table: Table, plan: Plan) -> Prices:
         sheet, row = table.add(values + ["", "", "", ""], {VALUE_COL: style} if name else None)
         if name is None:
             continue
-        prices.alias(name, sheet, row)
+        prices.alias(name, sheet, row, Decimal(values[VALUE_COL]))
         _validate(ctx, sheet, row, check)
         if name == LABOUR_RATE:
             prices.define((LABOUR_RATE, None), sheet, row, values[VALUE_COL])
