@@ -210,3 +210,33 @@ def test_whatif_takes_its_base_from_the_workbook(tmp):
         tmp, {"defaults": {"bucket": {"monthly_get_requests": 1_000_000}}}, "w.yaml"))
     assert first["monthly_now_usd"] == expected["monthly_now_usd"]
     assert first["year_3_usd"] == expected["year_3_usd"]
+
+
+def test_a_region_price_is_read_back_for_that_region_only(tmp):
+    """eu-west-1 has its own key price (1.10): editing it to 1.50 changes eu-west-1's keys."""
+    data = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                          .read_text(encoding="utf-8"))
+    data["regions"]["eu-west-1"] = {"key_month": "1.10"}
+    (tmp / "regional.yaml").write_text(yaml.safe_dump(data))
+    data["regions"]["eu-west-1"] = {"key_month": "1.50"}
+    (tmp / "regional-dearer.yaml").write_text(yaml.safe_dump(data))
+    base = plan(tmp, "regional", "--prices", str(tmp / "regional.yaml"))
+    book = openpyxl.load_workbook(tmp / "regional.xlsx")
+    cell_of(book, "price_key_month_eu_west_1").value = 1.5
+    book.save(tmp / "regional-edited.xlsx")
+    expected = plan(tmp, "regional-cli", "--prices", str(tmp / "regional-dearer.yaml"))
+    got = plan(tmp, "regional-inputs", "--prices", str(tmp / "regional.yaml"),
+               "--inputs", str(tmp / "regional-edited.xlsx"))
+    assert figures(got) == figures(expected)
+    assert got["monthly_after_usd"] != base["monthly_after_usd"]
+
+
+def test_a_whatif_workbook_is_not_a_plan_workbook(tmp, capsys):
+    code = run("whatif", str(tmp / "inventory.json"), "--quiet", "--vary", "rotation=on,off",
+               "--out", str(tmp / "w2.xlsx"))
+    assert code == 0
+    capsys.readouterr()
+    code = run("plan", str(tmp / "inventory.json"), "--quiet", "--out", str(tmp / "w3.xlsx"),
+               "--inputs", str(tmp / "w2.xlsx"))
+    assert code == 2
+    assert "no kmsplan input cells" in capsys.readouterr().err
