@@ -44,6 +44,9 @@ class _Cell:
 
     def number(self, kind: str = "number") -> Decimal:
         value = self.value
+        if value is None:
+            raise InputError(f"{self.where}: is empty (or a formula with no saved value): "
+                             "give a number")
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise InputError(f"{self.where}: must be a number, got {value!r}")
         try:
@@ -106,6 +109,7 @@ def _price_key(name: str, book: PriceBook) -> tuple[str, str | None] | None:
 
 def _prices(cells: dict[str, _Cell], book: PriceBook, label: str) -> PriceBook:
     entries, overrides = dict(book.entries), {r: dict(e) for r, e in book.region_overrides.items()}
+    regional = []
     for name, cell in cells.items():
         key = _price_key(name, book)
         if key is None:
@@ -114,15 +118,18 @@ def _prices(cells: dict[str, _Cell], book: PriceBook, label: str) -> PriceBook:
         kind = ("count" if entry in WHOLE else "positive" if entry == "hours_per_month"
                 else "number")
         value = cell.number(kind)
-        if value == book.value(entry, region):
-            continue
-        changed = replace(book.entry(entry, region), value=value, source=label,
-                          unconfirmed=True)
-        if region is None:
-            entries[entry] = changed
-        else:
-            # A price read for one region but shown for another holds for that region only.
-            overrides[region][entry] = replace(changed, region=region, read_in=None)
+        if region is not None:
+            regional.append((entry, region, value))
+        elif value != book.value(entry):
+            entries[entry] = replace(book.entries[entry], value=value, source=label,
+                                     unconfirmed=True)
+    for entry, region, value in regional:
+        # A region's cell (its own price, or a price ASSUMED from another region's reading)
+        # is what that region's formulas use: it holds there even when the base cell changed.
+        if value != book.value(entry, region) or entries[entry] is not book.entries[entry]:
+            overrides[region][entry] = replace(book.entry(entry, region), value=value,
+                                               source=label, unconfirmed=True, region=region,
+                                               read_in=None)
     return replace(book, entries=entries, region_overrides=overrides)
 
 

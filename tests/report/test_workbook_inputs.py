@@ -175,7 +175,9 @@ def test_labour_hours_follow_by_hand(tmp):
     ("bucket_key_request_reduction", 1.5, "must be between 0 and 1, got 1.5"),
     ("price_key_month", "one dollar", "'one dollar' is not a number"),
     ("hours_per_month", 0, "must be more than 0"),
-    ("labour_hours_sqs_set_kms_key", None, "must be a number, got None"),
+    ("labour_hours_sqs_set_kms_key", None,
+     "is empty (or a formula with no saved value): give a number"),
+    ("labour_rate_usd_per_hour", True, "must be a number, got True"),
 ])
 def test_a_bad_input_is_one_line_naming_sheet_cell_and_name(tmp, capsys, name, value, says):
     workbook = edited(tmp, {name: value}, "bad")
@@ -240,3 +242,21 @@ def test_a_whatif_workbook_is_not_a_plan_workbook(tmp, capsys):
                "--inputs", str(tmp / "w2.xlsx"))
     assert code == 2
     assert "no kmsplan input cells" in capsys.readouterr().err
+
+
+def test_a_changed_base_price_leaves_a_region_on_its_own_cell(tmp):
+    """eu-west-1 uses ebs_snapshot_gb_month on its own ASSUMED row: a new base price (0.10)
+    changes us-east-1 only, as the workbook's formulas would."""
+    original = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                              .read_text(encoding="utf-8"))["entries"]["ebs_snapshot_gb_month"]
+    book = openpyxl.load_workbook(tmp / "base.xlsx")
+    assert "price_ebs_snapshot_gb_month_eu_west_1" in book.defined_names
+    workbook = edited(tmp, {"price_ebs_snapshot_gb_month": 0.10}, "base-price")
+    path = price_book(tmp, {"ebs_snapshot_gb_month": "0.10"}, "base-price.yaml")
+    data = yaml.safe_load((tmp / "base-price.yaml").read_text())
+    data["regions"].setdefault("eu-west-1", {})["ebs_snapshot_gb_month"] = original["price"]
+    (tmp / "base-price.yaml").write_text(yaml.safe_dump(data))
+    expected = plan(tmp, "base-price-cli", "--prices", path)
+    got = plan(tmp, "base-price-inputs", "--inputs", str(workbook))
+    assert figures(got)["one_time_usd"] == figures(expected)["one_time_usd"]
+    assert got["one_time_parts"] == expected["one_time_parts"]
