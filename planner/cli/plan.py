@@ -98,6 +98,9 @@ def plan(
         help="Policy file: target, and per-service targets.")] = None,
     usage: Annotated[Path | None, typer.Option(help="Usage file (YAML).")] = None,
     prices: Annotated[Path | None, typer.Option(help="A price book of your own.")] = None,
+    inputs: Annotated[Path | None, typer.Option(
+        metavar="WORKBOOK", help="A kmsplan workbook whose edited input cells (prices, usage "
+                                 "defaults, labour, ...) re-plan this inventory.")] = None,
     rotation: Annotated[bool, typer.Option(
         "--rotation/--no-rotation", help="New keys rotate yearly.")] = True,
     bucket_keys: Annotated[bool, typer.Option(
@@ -147,10 +150,10 @@ def plan(
     if out_path == DEFAULT_OUT:
         DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
     prepare_outputs({"--out": out_path, "--json": json_path},
-                    inputs=(inventory, usage, policy, prices), binary=("--out",))
+                    inputs=(inventory, usage, policy, prices, inputs), binary=("--out",))
     check_csv_folder(csv_dir, (f"{name}.csv" for name in TABLES))
     with status("Planning", quiet):
-        result = run_plan(inventory, settings, usage, prices)
+        result = run_plan(inventory, settings, usage, prices, inputs)
     with status("Writing the workbook", quiet):
         write_workbook(result, out_path,
                        reconciliation=_reconciliation(result, cur, month))
@@ -170,14 +173,18 @@ def plan(
         raise typer.Exit(3)
 
 
-def run_plan(inventory: Path, settings, usage: Path | None, prices: Path | None):
+def run_plan(inventory: Path, settings, usage: Path | None, prices: Path | None,
+             inputs: Path | None = None):
     from planner.inventory import load_inventory
     from planner.plan import build_plan
     from planner.usage import load_usage
+    from planner.workbook_inputs import apply_workbook_inputs
     from pricing import load_price_book
 
     book = load_price_book(prices)
     usage_model = load_usage(usage)
+    if inputs is not None:
+        usage_model, book = apply_workbook_inputs(inputs, usage_model, book)
     return build_plan(load_inventory(inventory), settings, usage_model, book)
 
 

@@ -34,6 +34,9 @@ def whatif(
     policy: Annotated[Path | None, typer.Option(help="Base policy file.")] = None,
     usage: Annotated[Path | None, typer.Option(help="Base usage file.")] = None,
     prices: Annotated[Path | None, typer.Option(help="Base price book.")] = None,
+    inputs: Annotated[Path | None, typer.Option(
+        metavar="WORKBOOK", help="A kmsplan plan workbook whose edited input cells make the "
+                                 "base.")] = None,
     billing_scope: Annotated[str, typer.Option(
         help="Base billing scope: auto, account or organization.")] = "auto",
     out_path: Annotated[Path, typer.Option(
@@ -52,6 +55,7 @@ def whatif(
     from planner.report.workbook import write_scenarios_workbook
     from planner.usage import load_usage
     from planner.whatif import comparison, load_scenarios, run_whatif, vary_scenarios
+    from planner.workbook_inputs import apply_workbook_inputs
     from pricing import load_price_book
 
     chosen = load_scenarios(scenarios) if scenarios else []
@@ -62,11 +66,15 @@ def whatif(
     if out_path == DEFAULT_OUT:
         DEFAULT_OUT.parent.mkdir(parents=True, exist_ok=True)
     prepare_outputs({"--out": out_path, "--json": json_path},
-                    inputs=(inventory, scenarios, policy, usage, prices), binary=("--out",))
+                    inputs=(inventory, scenarios, policy, usage, prices, inputs),
+                    binary=("--out",))
     base = make_settings(target, key_strategy, policy, True, True, True, billing_scope)
+    base_usage, base_book = load_usage(usage), load_price_book(prices)
+    if inputs is not None:
+        base_usage, base_book = apply_workbook_inputs(inputs, base_usage, base_book)
     with status("Planning each scenario", quiet):
-        results = run_whatif(load_inventory(inventory), base, load_usage(usage),
-                             load_price_book(prices), chosen, str(scenarios or "--vary"))
+        results = run_whatif(load_inventory(inventory), base, base_usage, base_book, chosen,
+                             str(scenarios or "--vary"))
     rows = comparison(results)
     print_warnings(results[0].plan.warnings)
     with status("Writing the workbook", quiet):

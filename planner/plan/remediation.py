@@ -87,6 +87,7 @@ def cutover_lines(book, usage, action: str, resource) -> list[CostLine]:
 
 
 VERSIONED = frozenset({"Enabled", "Suspended"})
+NONCURRENT_LINE = "S3 storage (noncurrent versions kept)"
 
 
 def noncurrent_lines(book, usage, resource) -> list[CostLine]:
@@ -96,7 +97,7 @@ def noncurrent_lines(book, usage, resource) -> list[CostLine]:
         return []
     days = Decimal(usage.parameter("noncurrent_version_retention_days"))
     quantity = Decimal(str(resource.size_gb)) * days * 24 / book.value("hours_per_month")
-    return [_priced(book, "s3_standard_gb_month", "S3 storage (noncurrent versions kept)",
+    return [_priced(book, "s3_standard_gb_month", NONCURRENT_LINE,
                     quantity, resource.region)] if quantity else []
 
 

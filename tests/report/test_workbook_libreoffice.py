@@ -64,12 +64,48 @@ def work(tmp_path_factory, rich_plan):
     edited[sheet][ref.replace("$", "")].value = float(NEW_SYMMETRIC_PRICE)
     edited.save(tmp / "edited.xlsx")
     write_workbook(regional_plan(), tmp / "regional.xlsx")
+    # Labour: written at $95 x 2 h per EBS copy-and-swap, edited to $120 x 1.5 h.
+    labour = {"parameters": {"labour_rate_usd_per_hour": "95",
+                             "labour_hours": {"ebs-copy-and-swap": "2"}}}
+    (tmp / "labour.yaml").write_text(yaml.safe_dump({"schema": "kmsplan.usage/1", **labour}))
+    labour["parameters"] = {"labour_rate_usd_per_hour": "120",
+                            "labour_hours": {"ebs-copy-and-swap": "1.5"}}
+    (tmp / "labour-edited.yaml").write_text(yaml.safe_dump({"schema": "kmsplan.usage/1",
+                                                            **labour}))
+    plan_cli(tmp, "labour", "--usage", str(tmp / "labour.yaml"))
+    labour_cli = plan_cli(tmp, "labour-cli", "--usage", str(tmp / "labour-edited.yaml"))
+    edit_inputs(tmp / "labour.xlsx", tmp / "labour-edited.xlsx",
+                {"labour_rate_usd_per_hour": 120, "labour_hours_ebs_copy_and_swap": 1.5})
+    # Days kept and hours per month: cut-over 3 -> 10 days, snapshot copies 7 -> 14 days,
+    # 730 -> 720 hours a month.
+    (tmp / "days.yaml").write_text(yaml.safe_dump({"schema": "kmsplan.usage/1", "parameters": {
+        "cutover_window_days": 10, "snapshot_copy_retention_days": 14}}))
+    bundled = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                             .read_text(encoding="utf-8"))
+    bundled["entries"]["hours_per_month"]["quantity"] = "720"
+    (tmp / "hours.yaml").write_text(yaml.safe_dump(bundled))
+    days_cli = plan_cli(tmp, "days-cli", "--usage", str(tmp / "days.yaml"),
+                        "--prices", str(tmp / "hours.yaml"))
+    edit_inputs(tmp / "base.xlsx", tmp / "days-edited.xlsx",
+                {"cutover_window_days": 10, "snapshot_copy_retention_days": 14,
+                 "hours_per_month": 720})
     written = [tmp / "base.xlsx", tmp / "split.xlsx", tmp / "edited.xlsx",
-               tmp / "scenarios.xlsx", tmp / "regional.xlsx"]
+               tmp / "scenarios.xlsx", tmp / "regional.xlsx", tmp / "labour-edited.xlsx",
+               tmp / "days-edited.xlsx"]
     out = recalculate(written, tmp)
     return {"base": base, "dearer": dearer, "written": tmp / "base.xlsx",
             "recalculated": out[0], "split": out[1], "edited": out[2],
-            "scenarios": (written[3], out[3]), "regional": (written[4], out[4])}
+            "scenarios": (written[3], out[3]), "regional": (written[4], out[4]),
+            "labour": (labour_cli, out[5]), "days": (days_cli, out[6])}
+
+
+def edit_inputs(path, out, changes: dict) -> None:
+    """Overtype named input cells with openpyxl, as a reviewer would in Excel."""
+    book = openpyxl.load_workbook(path)
+    for name, value in changes.items():
+        [(sheet, ref)] = list(book.defined_names[name].destinations)
+        book[sheet][ref.replace("$", "")].value = value
+    book.save(out)
 
 
 def formulas_match(written, recalculated_path) -> int:
@@ -112,3 +148,22 @@ def test_a_changed_request_price_gives_the_cli_figures_at_that_price(work):
     assert work["dearer"]["monthly_now_usd"] != work["base"]["monthly_now_usd"]
     for name, field in FIGURES.items():
         assert cents(figures[name]) == Decimal(work["dearer"][field]), name
+
+
+def test_edited_labour_rate_and_hours_give_the_cli_figures(work):
+    """Labour lines are hours (=labour_hours_<action>) x rate (=labour_rate_usd_per_hour)."""
+    cli, recalculated = work["labour"]
+    figures = headline(recalculated)
+    # 8 EBS copy-and-swap volumes x 1.5 h x $120 = $1,440 of labour in the one-time cost.
+    assert Decimal(cli["one_time_parts"]["labour"]) == Decimal("1440.00")
+    for name, field in FIGURES.items():
+        assert cents(figures[name]) == Decimal(cli[field]), name
+
+
+def test_edited_days_kept_and_hours_per_month_give_the_cli_figures(work):
+    """Storage kept for days: size x copies x days x 24 / hours_per_month GB-months."""
+    cli, recalculated = work["days"]
+    assert cli["one_time_usd"] != work["base"]["one_time_usd"]
+    figures = headline(recalculated)
+    for name, field in FIGURES.items():
+        assert cents(figures[name]) == Decimal(cli[field]), name

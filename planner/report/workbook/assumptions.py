@@ -12,8 +12,10 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
+from planner.plan.actions import ACTIONS
 from planner.plan.model import Plan
 from planner.report.workbook.tables import Column, Context, Table, cell_ref
+from planner.usage import PARAMETERS
 
 LABOUR_RATE = "labour_rate_usd_per_hour"
 COLUMNS = [
@@ -23,14 +25,18 @@ COLUMNS = [
     Column("unconfirmed", 12),
 ]
 VALUE_COL = 3
+DEFAULT_SCOPE = "default for "  # planner.usage.Usage.echo's scope of a type default
 
 
 class Prices:
-    """Defined names of the price and rate cells, with the values they hold."""
+    """Defined names of the price and rate cells, with the values they hold, and the names of
+    the other input cells (free tier, usage defaults, labour hours, ...)."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.cells: dict[tuple[str, str | None], tuple[str, Decimal]] = {}
+        self.inputs: dict[str, str] = {}  # contract name -> defined name (with any prefix)
+        self.values: dict[str, Decimal] = {}  # contract name -> the value the plan used
 
     def define(self, key: tuple[str, str | None], sheet: str, row: int, value: Decimal) -> None:
         entry, region = key
@@ -39,12 +45,39 @@ class Prices:
         self.ctx.book.define_name(name, "=" + cell_ref(sheet, row, VALUE_COL))
         self.cells[key] = (name, value)
 
+    def alias(self, name: str, sheet: str, row: int, value: Decimal) -> None:
+        """A contract name (docs/workbook.md) for the input cell on `row`."""
+        defined = f"{self.ctx.names}{name}"
+        self.ctx.book.define_name(defined, "=" + cell_ref(sheet, row, VALUE_COL))
+        self.inputs[name] = defined
+        self.values[name] = value
+
     def name(self, entry: str, region: str | None, expected: Decimal) -> str:
         """The name of the cell holding the price the plan used for `entry` in `region`."""
         found = self.cells.get((entry, region)) or self.cells.get((entry, None))
         if found is None or found[1] != expected:
             raise ValueError(f"workbook: no price cell for {entry} in {region} at {expected}")
         return found[0]
+
+
+def input_name(*parts: str) -> str:
+    """A defined name from parts such as ("usage", "db-instance", "monthly_start_events")."""
+    return "_".join(re.sub(r"\W", "_", part) for part in parts)
+
+
+# Data validation per kind of input: counts whole and non-negative, fractions 0-1.
+VALIDATION = {
+    "count": {"validate": "integer", "criteria": ">=", "value": 0},
+    "fraction": {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
+    "number": {"validate": "decimal", "criteria": ">=", "value": 0},
+}
+WHOLE_ENTRIES = {"free_tier_requests", "rotations_billed_max"}
+
+
+def _validate(ctx: Context, sheet: str, row: int, kind: str) -> None:
+    ctx.book.get_worksheet_by_name(sheet).data_validation(
+        row, VALUE_COL, row, VALUE_COL, {**VALIDATION[kind], "error_title": "kmsplan input",
+                                         "error_message": f"Must be a {kind} (not negative)."})
 
 
 def _usage_value(text: str):
@@ -59,6 +92,38 @@ def _entry_row(entry, region: str | None) -> list:
     return [section, entry.name, region or "all regions", entry.value, entry.unit,
             entry.description, entry.source, entry.read_on, entry.effective_from,
             entry.unconfirmed]
+
+
+def usage_rows(plan: Plan) -> list[tuple[list, str | None, str | None]]:
+    """Assumptions rows of the usage echo: (row, defined name or None, validation kind).
+    Every type default and numeric parameter is a named input; labour hours one row per
+    action. Per-resource overrides and measured key counts are shown, not named."""
+    rows = []
+    for scope, name, value, provenance in plan.usage_echo:
+        kind = PARAMETERS.get(name) if scope == "parameter" else None
+        if scope.startswith(DEFAULT_SCOPE):
+            rtype = scope.removeprefix(DEFAULT_SCOPE)
+            rows.append((["usage", name, scope, _usage_value(value), "", provenance],
+                         input_name("usage", rtype, name), "count"))
+        elif kind == "hours":
+            # Echoed as "action=hours, ..." (or "none"): one row for every action, 0 where
+            # nothing is set, so a reviewer can price any action's engineering time.
+            given = dict(pair.split("=") for pair in value.split(", ")) if value != "none" \
+                else {}
+            for action in ACTIONS:
+                rows.append((["labour", action, "hours per resource",
+                              Decimal(given.get(action, "0")), "hours",
+                              provenance if action in given else "not set: no labour line"],
+                             input_name("labour_hours", action), "number"))
+        elif kind in ("count", "fraction", "money"):
+            section = "rate" if name == LABOUR_RATE else "usage"
+            unit = "USD per hour" if name == LABOUR_RATE else ""
+            rows.append(([section, name, scope, Decimal(value), unit, provenance], name,
+                         "number" if kind == "money" else kind))
+        else:
+            rows.append((["usage", name, scope, _usage_value(value), "", provenance], None,
+                          None))
+    return rows
 
 
 def _rows(plan: Plan) -> tuple[list, list, list]:
@@ -95,7 +160,7 @@ def _rows(plan: Plan) -> tuple[list, list, list]:
 
 def assumptions_table(ctx: Context, plan: Plan) -> Table:
     settings, scan, overrides = _rows(plan)
-    rows = (len(plan.book.entries) + len(overrides) + len(plan.usage_echo) + len(settings)
+    rows = (len(plan.book.entries) + len(overrides) + len(usage_rows(plan)) + len(settings)
             + len(scan))
     return Table(ctx, "Assumptions", COLUMNS, rows)
 
@@ -107,22 +172,30 @@ def write_assumptions(table: Table, plan: Plan) -> Prices:
     price_style = ctx.styles.price
 
     def value_style(entry):
-        return {VALUE_COL: price_style if entry.is_price else ctx.styles.quantity}
+        return {VALUE_COL: price_style if entry.is_price else ctx.styles.input}
+
+    def kind(entry) -> str:
+        return "count" if entry.name in WHOLE_ENTRIES else "number"
 
     for entry in book.entries.values():
         sheet, row = table.add(_entry_row(entry, None), value_style(entry))
         prices.define((entry.name, None), sheet, row, entry.value)
+        _validate(ctx, sheet, row, kind(entry))
+        if not entry.is_price:  # free_tier_requests, rotations_billed_max, hours_per_month
+            prices.alias(entry.name, sheet, row, entry.value)
     for region, entry in overrides:
         sheet, row = table.add(_entry_row(entry, region), value_style(entry))
         prices.define((entry.name, region), sheet, row, entry.value)
-    for scope, name, value, provenance in plan.usage_echo:
-        section = "rate" if name == LABOUR_RATE else "usage"
-        unit = "USD per hour" if name == LABOUR_RATE else ""
-        rate = name == LABOUR_RATE
-        sheet, row = table.add([section, name, scope, _usage_value(value), unit, provenance,
-                                "", "", "", ""], {VALUE_COL: price_style} if rate else None)
-        if rate:
-            prices.define((LABOUR_RATE, None), sheet, row, Decimal(value))
+        _validate(ctx, sheet, row, kind(entry))
+    for values, name, check in usage_rows(plan):
+        style = price_style if name == LABOUR_RATE else ctx.styles.input
+        sheet, row = table.add(values + ["", "", "", ""], {VALUE_COL: style} if name else None)
+        if name is None:
+            continue
+        prices.alias(name, sheet, row, Decimal(values[VALUE_COL]))
+        _validate(ctx, sheet, row, check)
+        if name == LABOUR_RATE:
+            prices.define((LABOUR_RATE, None), sheet, row, values[VALUE_COL])
     for name, value in settings:
         table.add(["setting", name, "", value, "", "", "", "", "", ""])
     for name, value in scan:

@@ -28,7 +28,7 @@ REQUEST_COLUMNS = [
     Column("phase", 8), Column("billing scope", 14), Column("key", 40), Column("account", 14),
     Column("region", 13), Column("request class", 18), Column("requests", 14, "integer"),
     Column("free tier requests", 14, "integer"), Column("free tier share", 10, "percent"),
-    Column("billed requests", 14, "integer"), Column("price per 10k", 12, "price"),
+    Column("billed requests", 14, "integer"), Column("price per 10k", 12, "link"),
     Column("cost", 13, "currency"), Column("source", 40),
 ]
 

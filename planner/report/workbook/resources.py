@@ -7,11 +7,13 @@ one-time cost sums its lines, and Remediation sums them by action and service (S
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
+from planner.plan import remediation
 from planner.plan.actions import ACTIONS
 from planner.plan.model import ONE_TIME_PARTS, ZERO, Plan, ResourcePlan
 from planner.report.tables import tag_columns
-from planner.report.workbook.assumptions import LABOUR_RATE, Prices
+from planner.report.workbook.assumptions import LABOUR_RATE, Prices, input_name
 from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
 from pricing.costs import REQUESTS_PER_UNIT
 
@@ -20,7 +22,7 @@ PER_UNIT = int(REQUESTS_PER_UNIT)
 LINE_COLUMNS = [
     Column("resource id", 36), Column("account", 14), Column("region", 13),
     Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
-    Column("quantity", 12, "quantity"), Column("unit price", 12, "price"),
+    Column("quantity", 12, "quantity"), Column("unit price", 12, "link"),
     Column("cost", 13, "currency"), Column("part", 24),
 ]  # each price's source is on Assumptions, beside the price cell the unit price refers to
 RESOURCE_COLUMNS = [
@@ -61,6 +63,36 @@ def remediation_table(ctx: Context, plan: Plan) -> Table:
     return Table(ctx, "Remediation", REMEDIATION_COLUMNS, len(_groups(plan)))
 
 
+# Storage kept for a number of days (planner.plan.remediation): line name -> (the days'
+# input, copies of the resource's size kept).
+DAYS_KEPT = {name: ("snapshot_copy_retention_days", copies)
+             for _, copies, name in remediation.SNAPSHOT_STORAGE.values()}
+DAYS_KEPT |= {name: ("cutover_window_days", 1)
+              for _, name in remediation.CUTOVER_STORAGE.values()}
+DAYS_KEPT[remediation.NONCURRENT_LINE] = ("noncurrent_version_retention_days", 1)
+HOURS_PER_DAY = 24
+SAME = Decimal("1e-12")
+
+
+def _quantity(line, p: ResourcePlan, prices: Prices):
+    """Quantities that follow the inputs on Assumptions: a labour line's hours
+    (labour_hours_<action>), and storage kept for some days (size x copies x days x 24 /
+    hours_per_month, the size from the scan). Other quantities (object counts) are values."""
+    hours = prices.inputs.get(input_name("labour_hours", p.action))
+    if line.price_entry == LABOUR_RATE and hours is not None:
+        return Formula(f"={hours}", line.quantity)
+    kept = DAYS_KEPT.get(line.name)
+    days = prices.inputs.get(kept[0]) if kept else None
+    month = prices.inputs.get("hours_per_month")
+    if days and month and p.resource.size_gb:
+        size, copies = Decimal(str(p.resource.size_gb)), kept[1]
+        value, hours_per_month = prices.values[kept[0]], prices.values["hours_per_month"]
+        # The same figure (to Decimal's last digits: the plan multiplies in another order).
+        if abs(size * copies * value * HOURS_PER_DAY / hours_per_month - line.quantity) < SAME:
+            return Formula(f"={size}*{copies}*{days}*{HOURS_PER_DAY}/{month}", line.quantity)
+    return line.quantity
+
+
 def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
     """One-time lines; returns resource index -> the (sheet, row) of its lines."""
     spans: dict[int, list[tuple[str, int]]] = {}
@@ -71,7 +103,7 @@ def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
             price = prices.name(line.price_entry, region, line.unit_price)
             spans.setdefault(index, []).append(table.add([
                 r.resource_id, r.account, r.region, r.service, p.action, line.name, line.unit,
-                line.quantity, Formula(f"={price}", line.unit_price),
+                _quantity(line, p, prices), Formula(f"={price}", line.unit_price),
                 Formula("=H{r}*I{r}", line.cost),
                 ONE_TIME_PARTS.get(line.price_entry, "other"),
             ]))

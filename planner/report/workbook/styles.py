@@ -10,13 +10,16 @@ QUANTITY = "#,##0.######"
 
 BASE = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
 HEADER_BLUE = "#1F4E78"
+INPUT_BLUE = "#0000FF"
+INPUT_YELLOW = "#FFF2CC"
 
 
 class Styles:
     """Formats by name. `Styles.plain()` has none at all (the benchmark's unstyled baseline)."""
 
     NAMES = ("header", "text", "guarded", "wrap", "integer", "quantity", "currency", "price",
-             "percent", "warning", "ok", "title", "subtitle", "label", "total", "note")
+             "percent", "warning", "ok", "title", "subtitle", "label", "total", "note",
+             "input", "link")
 
     def __init__(self, book=None):
         self.styled = book is not None
@@ -38,7 +41,13 @@ class Styles:
         self.integer = make(num_format=INTEGER)
         self.quantity = make(num_format=QUANTITY)
         self.currency = make(num_format=CURRENCY)
-        self.price = make(num_format=PRICE, bg_color="#FFF2CC", border=1, border_color="#BF9000")
+        # Inputs (prices and every other driver): blue on pale yellow, the modeller's usual.
+        self.price = make(num_format=PRICE, font_color=INPUT_BLUE, bg_color=INPUT_YELLOW,
+                          border=1, border_color="#BF9000")
+        self.input = make(num_format=QUANTITY, font_color=INPUT_BLUE, bg_color=INPUT_YELLOW,
+                          border=1, border_color="#BF9000")
+        # A formula that only repeats an input (=price_...): green, so nobody overtypes it.
+        self.link = make(num_format=PRICE, font_color="#00B050")
         self.percent = make(num_format=PERCENT)
         self.warning = make(bold=True, font_color="#9C0006", bg_color="#FFC7CE", text_wrap=True)
         self.ok = make(bold=True, font_color="#006100", bg_color="#C6EFCE", text_wrap=True)

@@ -82,8 +82,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
              f"{inv.scanned_at}. Target: {plan.settings.target}; key strategy: "
              f"{plan.settings.key_strategy}; {billing_scope_text(plan)}; prices read on "
              f"{plan.book.read_on}. "
-             "Every cost is a formula over the prices on Assumptions: change a price there "
-             "and the totals follow.")
+             "Costs are formulas over the inputs on Assumptions (blue on yellow): prices, "
+             "labour and days kept follow; for the others, kmsplan plan --inputs.")
     sheet.merge_range(1, 0, 1, PRINT_LAST_COL, scope, s.note)
     sheet.set_row(1, 30)
     keys, requests, resources = tables["keys"], tables["requests"], tables["resources"]
