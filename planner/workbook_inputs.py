@@ -31,8 +31,10 @@ def _name(*parts: str) -> str:
 USAGE_DEFAULTS = {_name("usage", rtype, field): (rtype, field)
                   for rtype, fields in TYPE_FIELDS.items() for field in fields}
 LABOUR_HOURS = {_name("labour_hours", action): action for action in ACTIONS}
-NUMERIC_PARAMETERS = {name: kind for name, kind in PARAMETERS.items()
-                      if kind in ("count", "fraction", "money")}
+# Days are whole numbers like counts (the usage file bounds them more tightly).
+NUMERIC_PARAMETERS = {name: "count" if kind == "days" else kind
+                      for name, kind in PARAMETERS.items()
+                      if kind in ("count", "days", "fraction", "money")}
 
 
 class _Cell:

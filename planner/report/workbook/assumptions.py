@@ -115,11 +115,11 @@ def usage_rows(plan: Plan) -> list[tuple[list, str | None, str | None]]:
                               Decimal(given.get(action, "0")), "hours",
                               provenance if action in given else "not set: no labour line"],
                              input_name("labour_hours", action), "number"))
-        elif kind in ("count", "fraction", "money"):
+        elif kind in ("count", "days", "fraction", "money"):
             section = "rate" if name == LABOUR_RATE else "usage"
             unit = "USD per hour" if name == LABOUR_RATE else ""
-            rows.append(([section, name, scope, Decimal(value), unit, provenance], name,
-                         "number" if kind == "money" else kind))
+            shown = {"money": "number", "days": "count"}.get(kind, kind)  # days: whole numbers
+            rows.append(([section, name, scope, Decimal(value), unit, provenance], name, shown))
         else:
             rows.append((["usage", name, scope, _usage_value(value), "", provenance], None,
                           None))
