@@ -32,8 +32,8 @@ BUDGET = HEAD + 13  # the header of do nothing vs the plan
 AT_RISK_LISTED = 10
 CHART_COL = 4  # the charts start in column E, right of the budget table
 PRINT_LAST_COL = 12  # the charts end in column M
-CHARTS_END = 44  # the row below the charts
-COST_CHART_HEIGHT, COVERAGE_CHART_ROW = 460, 25  # pixels; a row is 20 pixels
+CHARTS_END = 50  # the row below the charts
+COST_CHART_HEIGHT, COVERAGE_CHART_ROW = 580, 31  # pixels; a row is 20 pixels
 
 
 class Summary:
