@@ -108,7 +108,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
             return "=0"
         return "=" + "+".join(sum_cells(months[-1:], forecast_col[h]) for h in headers)
 
-    sheet.write_row(HEAD - 1, 0, ["Headline", "month 1", "steady (month 36)"], s.header)
+    # Column B holds month 1 for the monthly rows but totals (one-time, years) and counts too.
+    sheet.write_row(HEAD - 1, 0, ["Headline", "value", "steady (month 36)"], s.header)
     out.put(HEAD, "Coverage now (resources at target)", _coverage(plan, "now"), s.percent)
     out.put(HEAD + 1, "Coverage after the plan", _coverage(plan, "after"), s.percent)
     out.put(HEAD + 2, "Monthly cost now", round_cents(plan.monthly_now), s.currency,
