@@ -79,3 +79,21 @@ def test_cumulative_columns_and_the_break_even_month(tmp_path):
     sheet = _sheet(dearer, tmp_path / "dearer.xlsx")
     values = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert NONE_TEXT in values
+
+
+def test_libreoffice_finds_the_same_break_even_month(tmp_path):
+    # The break-even cell is an array formula (MIN(IF(...))), which the recalculation test of
+    # every plain formula does not read: recalculated, it still says month 1 and "none".
+    from tests.report.libreoffice import recalculate
+
+    same = _bucket_plan(tmp_path, 25_000)
+    bucket = make_resource("bucket", "b0", "none", bucket_key=False, object_count=0)
+    dearer = plan_for(make_inventory([bucket]))
+    paths = [tmp_path / "same.xlsx", tmp_path / "dearer.xlsx"]
+    write_workbook(same, paths[0])
+    write_workbook(dearer, paths[1])
+    found = []
+    for path in recalculate(paths, tmp_path):
+        block, _ = _block(openpyxl.load_workbook(path, data_only=True)["Forecast"])
+        found.append(next(iter(block["Break-even month"].values())))
+    assert found == [1, NONE_TEXT]
