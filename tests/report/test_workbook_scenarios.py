@@ -42,3 +42,15 @@ def test_scenarios_sheet_compares_the_plans(scenarios_book):
     for name, plan in plans:
         assert rows[name][3] == pytest.approx(float(round_cents(plan.monthly_now)))
         assert rows[name][5] == pytest.approx(float(plan.one_time))
+
+
+def test_scenarios_sheet_prints_names_and_figures_on_one_page(scenarios_book):
+    # Portrait without a fit put the 3 text columns on page 1 and the figures on later pages.
+    path, plans = scenarios_book
+    sheet = openpyxl.load_workbook(path)["Scenarios"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToHeight == 0
+    # Header A1:N1 (14 columns) and one row per plan.
+    assert sheet.print_area == f"'Scenarios'!$A$1:$N${1 + len(plans)}"
+    assert sheet["H1"].value == "year 1: the plan" and sheet["L1"].value == "year 1 difference"

@@ -21,6 +21,7 @@ from planner.plan.model import Plan
 from planner.report.workbook.assumptions import assumptions_table, write_assumptions
 from planner.report.workbook.coverage import coverage_table, write_coverage
 from planner.report.workbook.forecast import forecast_table, write_forecast
+from planner.report.workbook.forecast_years import write_forecast_years
 from planner.report.workbook.monthly import (
     keys_table,
     requests_table,
@@ -66,6 +67,7 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     write_remediation(tables["remediation"], plan, tables["lines"])
     write_resources(tables["resources"], plan, prices, spans)
     months = write_forecast(tables["forecast"], plan, prices)
+    write_forecast_years(tables["forecast"], plan, months)
     if reconciliation is not None:
         write_reconciliation(tables["reconciliation"], reconciliation, plan, prices)
     return write_summary(ctx, plan, summary, tables, months, prices)

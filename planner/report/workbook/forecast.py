@@ -11,7 +11,7 @@ from xlsxwriter.utility import xl_col_to_name
 from planner.plan.model import ZERO, Plan
 from planner.report.workbook.assumptions import Prices
 from planner.report.workbook.monthly import KEY_ENTRIES
-from planner.report.workbook.tables import Column, Context, Formula, Table
+from planner.report.workbook.tables import Column, Context, Formula, Table, cell_ref
 
 
 def price_groups(plan: Plan) -> list[str | None]:
@@ -49,6 +49,8 @@ def forecast_table(ctx: Context, plan: Plan) -> Table:
         if phase == "after":
             columns += [Column("storage after", 12, "currency"), Column("one-time", 12, "currency")]
         columns.append(Column(f"total {phase}", 13, "currency"))
+    columns += [Column("cumulative now", 14, "currency"), Column("cumulative after", 14,
+                                                                  "currency")]
     return Table(ctx, "Forecast", columns, len(plan.forecast))
 
 
@@ -71,7 +73,9 @@ def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:
     after_keys = after_first + width
     col = xl_col_to_name
     storage = "=" + storage_formula(plan, prices)
-    cells = []
+    cells: list = []
+    total_now, total_after = now_keys + 2, after_keys + 4
+    cumulative_now = cumulative_after = ZERO
     for m in plan.forecast:
         row = [m.month, m.label]
         for g in groups:
@@ -86,6 +90,13 @@ def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:
                 Formula(f"={n}total_requests_after", m.requests_after),
                 Formula(storage, m.storage_after), one_time,
                 Formula(f"=SUM({col(after_keys)}{{r}}:{col(after_keys + 3)}{{r}})", m.after)]
+        # Running totals: this month's total plus the previous month's running total (which
+        # may lie on the sheet before, when the table continues).
+        cumulative_now, cumulative_after = cumulative_now + m.now, cumulative_after + m.after
+        for total, running, value in ((total_now, total_after + 1, cumulative_now),
+                                      (total_after, total_after + 2, cumulative_after)):
+            before = f"+{cell_ref(*cells[-1], running)}" if cells else ""
+            row.append(Formula(f"={col(total)}{{r}}{before}", value))
         cells.append(table.add(row))
     table.finish()
     return cells

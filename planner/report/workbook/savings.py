@@ -9,20 +9,21 @@ from planner.plan.idle import IDLE, IN_USE, UNKNOWN
 from planner.plan.model import Plan
 from planner.report.workbook.tables import Context, number, write_value
 
-LAST_COL = 11  # the Summary's print width (column L)
+LAST_COL = 12  # the Summary's print width (column M) when the caller gives none
 KEYS_LISTED = 20
-LINE_HEIGHT, WHY_LINE, MAX_LINES = 15, 80, 5  # points, characters across G:L, lines shown
+LINE_HEIGHT, WHY_LINE, MAX_LINES = 15, 80, 5  # points, characters across G:M, lines shown
 
 
-def write_savings(ctx: Context, plan: Plan, sheet, top: int) -> int:
-    """Write the section from row `top`; extend the print area over it; return the next row."""
+def write_savings(ctx: Context, plan: Plan, sheet, top: int, last_col: int = LAST_COL) -> int:
+    """Write the section from row `top` across columns A to `last_col` (the Summary's print
+    width); extend the print area over it; return the next row."""
     s, savings = ctx.styles, plan.savings
     if savings is None:  # a plan not made by build_plan
         return top
-    sheet.merge_range(top, 0, top, LAST_COL, "Savings", s.header)
+    sheet.merge_range(top, 0, top, last_col, "Savings", s.header)
     retire = ("counted in 'after' (--retire-idle-keys)" if savings.retire else
               "shown as an option, not counted in 'after' (--retire-idle-keys counts it)")
-    sheet.merge_range(top + 1, 0, top + 1, LAST_COL,
+    sheet.merge_range(top + 1, 0, top + 1, last_col,
                       f"Idle keys: {retire}. A key is idle when nothing names it, it has no "
                       f"grants or replicas, no measured requests and no cryptographic use for "
                       f"{savings.idle_days} days; retire it by disabling it, watching "
@@ -32,7 +33,7 @@ def write_savings(ctx: Context, plan: Plan, sheet, top: int) -> int:
     sheet.set_row(top + 1, 30)
     head = top + 2
     sheet.write_row(head, 0, ["Lever", "monthly", "3 years", "in 'after'"], s.header)
-    sheet.merge_range(head, 4, head, LAST_COL, "evidence", s.header)
+    sheet.merge_range(head, 4, head, last_col, "evidence", s.header)
     for i, lever in enumerate(savings.levers, start=1):
         row = head + i
         sheet.write_string(row, 0, lever.name, s.label)
@@ -40,16 +41,16 @@ def write_savings(ctx: Context, plan: Plan, sheet, top: int) -> int:
         sheet.write_number(row, 2, number(lever.three_year), s.currency)
         sheet.write_string(row, 3, "yes" if lever.counted else "no (option)",
                            s.ok if lever.counted else s.text)
-        sheet.merge_range(row, 4, row, LAST_COL, "", s.wrap)
+        sheet.merge_range(row, 4, row, last_col, "", s.wrap)
         write_value(sheet, row, 4, lever.evidence, s.wrap, s)
         sheet.set_row(row, 30)
-    return _keys(ctx, plan, sheet, head + len(savings.levers) + 2)
+    return _keys(ctx, plan, sheet, head + len(savings.levers) + 2, last_col)
 
 
-def _keys(ctx: Context, plan: Plan, sheet, top: int) -> int:
+def _keys(ctx: Context, plan: Plan, sheet, top: int, last_col: int) -> int:
     s, savings = ctx.styles, plan.savings
     counts = {v: len(savings.with_verdict(v)) for v in (IDLE, UNKNOWN, IN_USE)}
-    sheet.merge_range(top, 0, top, LAST_COL,
+    sheet.merge_range(top, 0, top, last_col,
                       f"Customer managed keys judged: {counts[IDLE]} idle, {counts[UNKNOWN]} "
                       f"unknown (some evidence could not be read), {counts[IN_USE]} in use.",
                       s.ok if not counts[UNKNOWN] else s.warning)
@@ -57,7 +58,7 @@ def _keys(ctx: Context, plan: Plan, sheet, top: int) -> int:
     head = top + 1
     sheet.write_row(head, 0, ["Key", "monthly", "3 years", "verdict", "account", "region"],
                     s.header)
-    sheet.merge_range(head, 6, head, LAST_COL, "why (reasons, else evidence)", s.header)
+    sheet.merge_range(head, 6, head, last_col, "why (reasons, else evidence)", s.header)
     for i, v in enumerate(listed[:KEYS_LISTED], start=1):
         row = head + i
         write_value(sheet, row, 0, v.key.label, s.text, s)
@@ -68,7 +69,7 @@ def _keys(ctx: Context, plan: Plan, sheet, top: int) -> int:
         write_value(sheet, row, 4, v.key.account, s.text, s)
         write_value(sheet, row, 5, v.key.region, s.text, s)
         why = "; ".join(v.reasons or v.evidence)
-        sheet.merge_range(row, 6, row, LAST_COL, "", s.wrap)
+        sheet.merge_range(row, 6, row, last_col, "", s.wrap)
         write_value(sheet, row, 6, why, s.wrap, s)
         # A merged cell does not grow with its text: one line a WHY_LINE characters.
         sheet.set_row(row, LINE_HEIGHT * min(MAX_LINES, 1 + len(why) // WHY_LINE))
@@ -77,5 +78,5 @@ def _keys(ctx: Context, plan: Plan, sheet, top: int) -> int:
         sheet.write_string(end, 0, f"... and {len(listed) - KEYS_LISTED} more (the JSON "
                            "summary's savings.keys lists every key)", s.note)
         end += 1
-    sheet.print_area(0, 0, end, LAST_COL)
+    sheet.print_area(0, 0, end, last_col)
     return end + 1

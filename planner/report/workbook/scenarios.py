@@ -10,7 +10,8 @@ COLUMNS = [  # header, headline name (None: not a formula), style, width
     ("key strategy", None, "text", 16), ("monthly now", "monthly_now", "currency", 14),
     ("monthly after", "monthly_after", "currency", 14),
     ("one-time", "total_one_time", "currency", 14), ("new keys", "new_keys", "integer", 10),
-    ("year 1", "year_1", "currency", 14), ("3 years", "year_3", "currency", 14),
+    ("year 1: the plan", "year_1", "currency", 14),
+    ("3 years: the plan", "year_3", "currency", 14),
     ("steady after (month 36)", "monthly_after_steady", "currency", 14),
     ("year 1 doing nothing", "baseline_1y", "currency", 14),
     ("year 1 difference", "delta_1y", "currency", 14),
@@ -48,3 +49,10 @@ def write_scenarios(book, styles, sheet, headlines: list) -> None:
                                     number(_value(plan, headline)))
     sheet.autofilter(0, 0, max(len(headlines), 1), len(COLUMNS) - 1)
     sheet.freeze_panes(1, 0)
+    # A scenario's name and its figures on one printed page: landscape, one page wide, the
+    # headers wrapped on two lines rather than each column printed on a page of its own.
+    sheet.set_row(0, 30)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.print_area(0, 0, max(len(headlines), 1), len(COLUMNS) - 1)

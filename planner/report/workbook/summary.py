@@ -32,7 +32,8 @@ BUDGET = HEAD + 13  # the header of do nothing vs the plan
 AT_RISK_LISTED = 10
 CHART_COL = 4  # the charts start in column E, right of the budget table
 PRINT_LAST_COL = 12  # the charts end in column M
-CHARTS_END = 32  # the row below the charts
+CHARTS_END = 50  # the row below the charts
+COST_CHART_HEIGHT, COVERAGE_CHART_ROW = 580, 31  # pixels; a row is 20 pixels
 
 
 class Summary:
@@ -107,7 +108,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
             return "=0"
         return "=" + "+".join(sum_cells(months[-1:], forecast_col[h]) for h in headers)
 
-    sheet.write_row(HEAD - 1, 0, ["Headline", "month 1", "steady (month 36)"], s.header)
+    # Column B holds month 1 for the monthly rows but totals (one-time, years) and counts too.
+    sheet.write_row(HEAD - 1, 0, ["Headline", "value", "steady (month 36)"], s.header)
     out.put(HEAD, "Coverage now (resources at target)", _coverage(plan, "now"), s.percent)
     out.put(HEAD + 1, "Coverage after the plan", _coverage(plan, "after"), s.percent)
     out.put(HEAD + 2, "Monthly cost now", round_cents(plan.monthly_now), s.currency,
@@ -213,8 +215,11 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    sheet.print_area(0, 0, coverage_row + len(ENCRYPTION_STATES), PRINT_LAST_COL)
-    write_savings(ctx, plan, sheet, coverage_row + len(ENCRYPTION_STATES) + 2)  # below it all
+    # As wide as the charts or the coverage table (a column per service group, then "all").
+    last_col = max(PRINT_LAST_COL, len(groups) + 1)
+    sheet.print_area(0, 0, coverage_row + len(ENCRYPTION_STATES), last_col)
+    write_savings(ctx, plan, sheet, coverage_row + len(ENCRYPTION_STATES) + 2,  # below it all
+                  last_col)
     return {k: f"{n}{k}" for k in HEADLINE_NAMES}
 
 
@@ -350,18 +355,22 @@ def _coverage_by_service(out: Summary, plan: Plan, top: int) -> None:
 
 def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     book, name, sheet = out.ctx.book, out.name, out.sheet
-    cost = book.add_chart({"type": "column"})
+    # Bars across, a part a line: the parts' names stay readable and inside the chart.
+    cost = book.add_chart({"type": "bar"})
     for col, label, colour in ((1, "now", "#A5A5A5"), (2, "after the plan", "#2E75B6")):
         cost.add_series({
             "name": label, "categories": [name, top, 0, other, 0],
-            "values": [name, top, col, other, col], "fill": {"color": colour},
-            "data_labels": {"value": True, "num_format": "$#,##0.00", "font": {"size": 7}},
+            "values": [name, top, col, other, col], "fill": {"color": colour}, "gap": 40,
+            # Zero parts get no label (the empty third section of the format).
+            "data_labels": {"value": True, "num_format": "$#,##0.00;-$#,##0.00;",
+                            "font": {"size": 7}},
         })
     cost.set_title({"name": "Monthly cost by part: now and after", "name_font": {"size": 11}})
-    cost.set_y_axis({"num_format": "$#,##0", "major_gridlines": {"visible": True,
+    cost.set_x_axis({"num_format": "$#,##0", "major_gridlines": {"visible": True,
                      "line": {"color": "#D9D9D9"}}})
+    cost.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 7}})
     cost.set_legend({"position": "bottom"})
-    cost.set_size({"width": 600, "height": 290})
+    cost.set_size({"width": 600, "height": COST_CHART_HEIGHT})
     sheet.insert_chart(2, CHART_COL, cost, {"x_offset": 20, "y_offset": 0})
     chart = book.add_chart({"type": "bar", "subtype": "stacked"})
     last = len(service_groups())
@@ -376,5 +385,6 @@ def _charts(out: Summary, top: int, other: int, coverage_row: int) -> None:
     chart.set_legend({"position": "bottom"})
     # Every group's name on the category axis, small enough to fit as groups are added.
     chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 7}})
-    chart.set_size({"width": 600, "height": 260})
-    sheet.insert_chart(17, CHART_COL, chart, {"x_offset": 20, "y_offset": 10})
+    # Tall enough that LibreOffice and Excel label every group rather than every other one.
+    chart.set_size({"width": 600, "height": 360})
+    sheet.insert_chart(COVERAGE_CHART_ROW, CHART_COL, chart, {"x_offset": 20, "y_offset": 10})
