@@ -79,7 +79,7 @@ def measure(
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from planner.cli.progress import status
+    from planner.cli.progress import files_read, status
     from planner.files import atomic_open
     from planner.measure import MeasureRequest, run_measure
     from planner.measure.cloudtrail import fast_path_built
@@ -104,8 +104,12 @@ def measure(
         def client(service: str, region_name: str | None = None):
             return session.client(service, region_name=region_name, endpoint_url=endpoint_url)
 
-        with status("Counting KMS requests", quiet):
-            result = run_measure(request, client)
+        if cloudtrail:  # log files: how many and how much so far, and how fast
+            with files_read("Counting KMS requests:", quiet) as report:
+                result = run_measure(request, client, report)
+        else:
+            with status("Counting KMS requests", quiet):
+                result = run_measure(request, client)
     except ClientError as exc:
         error = exc.response["Error"]
         fail(f"{exc.operation_name}: {error.get('Code')}: {error.get('Message', '')}", 1)
