@@ -33,6 +33,7 @@ from planner.measure.records import (
     count_records,
     loads,
 )
+from planner.scan.common import error_code
 
 try:
     from planner.measure._ctscan import Scanner
@@ -212,8 +213,8 @@ def _count_file(name, read: Reader, result: Measurement, keys, services, scanner
     try:
         data = read()
         result.bytes_read += len(data)
-    except ClientError as exc:
-        return f"cannot read: {exc.response['Error']['Code']}"
+    except ClientError as exc:  # the code as the scan records it (a web page: HTTP502)
+        return f"cannot read: {error_code(exc)[0]}"
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     except BotoCoreError as exc:  # an S3 object cut short mid-download (IncompleteReadError)
