@@ -46,9 +46,9 @@ OTHER_SERVICE = "other"
 def principal_pattern(principals: tuple[str, ...]) -> str:
     """A regular expression, the same for Python's re and Athena's regexp_like, that finds
     one of the principals as a whole host name: es.amazonaws.com must not match inside
-    ses.amazonaws.com or pipes.amazonaws.com."""
+    ses.amazonaws.com or pipes.amazonaws.com. The China partition's principals end in .cn."""
     names = "|".join(re.escape(p).replace(r"\*", "[a-z0-9-]+") for p in principals)
-    return f"(^|[^a-z0-9.-])({names})($|[^a-z0-9.-])"
+    return f"(^|[^a-z0-9.-])({names})([.]cn)?($|[^a-z0-9.-])"
 
 
 HOST_PATTERNS = {service: re.compile(principal_pattern(principals))

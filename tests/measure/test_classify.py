@@ -63,6 +63,8 @@ def test_request_class(event, spec, pair, algorithm, expected):
     ("opensearchservice.amazonaws.com", None, "opensearch"),
     ("backup.amazonaws.com", None, "backup"),
     ("[sqs.amazonaws.com]", None, "sqs"),  # bracketed as some user agents are
+    ("sqs.amazonaws.com.cn", None, "sqs"),  # the China partition's principal
+    ("s3.amazonaws.com.cn", None, "s3"),
     # ... DocumentDB and Neptune sign as RDS ...
     ("rds.amazonaws.com", {"aws:rds:db-id": "db-ABCDEFGHIJKL"}, "rds"),
     # ... or by the encryption context the service sets, when no principal is named.
