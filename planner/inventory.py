@@ -135,6 +135,9 @@ class Inventory:
     schema: str = SCHEMA
     partition: str = "aws"  # aws, aws-cn, aws-us-gov: every ARN the plan builds uses it
     accounts_from: str | None = None  # "organizations" when --org listed the accounts
+    # The services the scan read (registry names, kms and tags included); None: a file from
+    # before the field, so which ones is unknown (planner/plan/idle.py then judges no key idle).
+    services: list[str] | None = None
 
     @property
     def scanned_org(self) -> bool:
@@ -151,6 +154,7 @@ class Inventory:
             "regions": self.regions,
             "partition": self.partition,
             "accounts_from": self.accounts_from,
+            "services": self.services,
             "resources": [asdict(r) for r in self.resources],
             "keys": [asdict(k) for k in self.keys],
             "settings": [asdict(s) for s in self.settings],
@@ -345,6 +349,7 @@ def inventory_from_dict(data: object, label: str) -> Inventory:
         errors=errors,
         partition=_partition(data, label),
         accounts_from=_accounts_from(data, label),
+        services=_services(data, label),
     )
 
 
@@ -359,6 +364,13 @@ def _accounts_from(data: dict, label: str) -> str | None:
     value = data.get("accounts_from")
     _check_choice(value, (ORGANIZATIONS, None), f"{label}: accounts_from")
     return value
+
+
+def _services(data: dict, label: str) -> list[str] | None:
+    value = data.get("services")  # absent or null: unknown which services were scanned
+    if value is not None and not _fits(value, _LIST):
+        raise InputError(f"{label}: services: must be {_LIST}")
+    return None if value is None else list(value)
 
 
 def load_inventory(path: str | Path) -> Inventory:

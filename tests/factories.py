@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.inventory import Inventory, Key, RegionSettings, Resource
+from planner.inventory import SERVICES, Inventory, Key, RegionSettings, Resource
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"
@@ -42,12 +42,15 @@ def make_resource(resource_type: str, resource_id: str, encryption: str, *,
 
 def make_inventory(resources: list[Resource], keys: list[Key] | None = None,
                    settings: list[RegionSettings] | None = None,
-                   accounts: list[str] | None = None) -> Inventory:
+                   accounts: list[str] | None = None,
+                   services: list[str] | None = None) -> Inventory:
+    """`services`: those the scan read (default: every one, as a scan without --services)."""
     return Inventory(
         scanned_at="2026-11-28T00:00:00+00:00", tool_version="test",
         accounts=accounts or sorted({r.account for r in resources} | {ACCOUNT}),
         regions=sorted({r.region for r in resources} | {REGION}),
         resources=resources, keys=keys or [], settings=settings or [],
+        services=["kms", *SERVICES, "tags"] if services is None else services,
     )
 
 

@@ -140,7 +140,7 @@ def scan(
     from planner.scan.runner import ScanInterrupted
 
     try:
-        with progress_bar("Scanning", quiet) as report:
+        with progress_bar("Scanning", quiet, waiting="listing") as report:
             outcome = run_scan(session, regions=region_list, accounts=account_list, org=org,
                                role_name=role_name, endpoint_url=endpoint_url, workers=workers,
                                progress=report, services=service_list,

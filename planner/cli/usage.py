@@ -77,12 +77,12 @@ def measure(
     """Count a month of KMS requests per key from CloudTrail (a local folder, S3, or one
     Athena query), optionally S3 requests per bucket from CloudWatch, into a usage file."""
     import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
 
-    from planner.cli.progress import status
+    from planner.cli.progress import files_read, status
     from planner.files import atomic_open
     from planner.measure import MeasureRequest, run_measure
     from planner.measure.cloudtrail import fast_path_built
+    from planner.scan.common import CALL_ERRORS
 
     if region is not None:
         check_region(region)
@@ -90,27 +90,28 @@ def measure(
     local_cur = cur if cur and not cur.startswith("s3://") else None
     prepare_outputs({"--out": out_path, "--json": json_path},
                     inputs=(inventory, local_trail, local_cur))
-    if cur:
-        _measure_cur(cur, month, out_path, profile, region, endpoint_url, json_path)
-        return
     request = MeasureRequest(
         out=out_path, cloudtrail=cloudtrail, athena_table=athena, workgroup=workgroup,
         since=since, until=until, cloudwatch=cloudwatch, inventory=inventory, workers=workers,
         timeout=timeout,
     )
     try:
+        if cur:
+            _measure_cur(cur, month, out_path, profile, region, endpoint_url, json_path)
+            return
         session = boto3.Session(profile_name=profile, region_name=region or "us-east-1")
 
         def client(service: str, region_name: str | None = None):
             return session.client(service, region_name=region_name, endpoint_url=endpoint_url)
 
-        with status("Counting KMS requests", quiet):
-            result = run_measure(request, client)
-    except ClientError as exc:
-        error = exc.response["Error"]
-        fail(f"{exc.operation_name}: {error.get('Code')}: {error.get('Message', '')}", 1)
-    except BotoCoreError as exc:
-        fail(f"AWS: {exc}", 1)
+        if cloudtrail:  # log files: how many and how much so far, and how fast
+            with files_read("Counting KMS requests:", quiet) as report:
+                result = run_measure(request, client, report)
+        else:
+            with status("Counting KMS requests", quiet):
+                result = run_measure(request, client)
+    except CALL_ERRORS as exc:
+        fail(aws_failure(exc), 1)
     _warn(result)
     if result.measurement.files and not fast_path_built():
         _say(err, "note: the compiled fast path is not built (no C compiler when kms-planner "
@@ -123,6 +124,17 @@ def measure(
         if is_stdout(json_path):
             return
     _print_text(result, out_path)
+
+
+def aws_failure(exc: BaseException) -> str:
+    """One line for a failed AWS call: the operation, the AWS error code and its message, as
+    the scan records them (an HTML or XML page is reduced to its HTTP status)."""
+    from planner.scan.common import error_code
+
+    code, message = error_code(exc)
+    operation = getattr(exc, "operation_name", None) or "AWS"
+    message = " ".join(message.split())  # one line, whatever the answer held
+    return f"{operation}: {code}: {message}" if message else f"{operation}: {code}"
 
 
 def _summary(result: MeasureResult, out_path: Path) -> dict:

@@ -19,6 +19,7 @@ from planner.errors import InputError
 from planner.measure.classify import (
     OTHER_SERVICE,
     SERVICE_SIGNS,
+    principal_pattern,
     request_class,
 )
 from planner.measure.counts import Measurement
@@ -44,8 +45,9 @@ HOSTS = ("concat(coalesce(useridentity.invokedby, ''), ' ', coalesce(sourceipadd
 
 def _service_case() -> str:
     """SQL for classify.calling_service: hosts first, then the encryption context."""
-    by_host = [f"WHEN {HOSTS} LIKE '%{host}%' THEN '{service}'"
-               for service, (hosts, _) in SERVICE_SIGNS.items() for host in hosts]
+    # The same patterns as classify.HOST_PATTERNS (regexp_like: Java regular expressions).
+    by_host = [f"WHEN regexp_like({HOSTS}, '{principal_pattern(hosts)}') THEN '{service}'"
+               for service, (hosts, _) in SERVICE_SIGNS.items()]
     by_context = [
         f"WHEN json_extract(requestparameters, '$.encryptionContext[\"{key}\"]') IS NOT NULL"
         f" THEN '{service}'"

@@ -6,6 +6,8 @@ The class names are pricing.costs.REQUEST_CLASSES.
 
 from __future__ import annotations
 
+import re
+
 # Operations priced by their own SKU whatever the key (pricing page: GenerateDataKeyPair*).
 KEY_PAIR_OPERATIONS = frozenset({"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"})
 MAC_OPERATIONS = frozenset({"GenerateMac", "VerifyMac"})
@@ -14,14 +16,43 @@ ASYMMETRIC_ONLY = frozenset({"Sign", "Verify", "GetPublicKey", "DeriveSharedSecr
 # Cryptographic operations whose price follows the key's spec (asymmetric keys cost more).
 SPEC_PRICED = ASYMMETRIC_ONLY | {"Encrypt", "Decrypt", "ReEncrypt"}
 
-# Calling service -> (service principal hosts, encryption-context keys that service sets).
+# Calling service -> (service principals, encryption-context keys that service sets). The
+# names are the inventory's services (docs/usage-measure.md lists the sources). A "*" in a
+# principal is one DNS label (CloudWatch Logs signs as logs.REGION.amazonaws.com).
+# DocumentDB and Neptune call KMS as rds.amazonaws.com: their requests count under "rds".
 SERVICE_SIGNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "s3": (("s3.amazonaws.com",), ("aws:s3:arn",)),
     "ebs": (("ec2.amazonaws.com", "ebs.amazonaws.com"), ("aws:ebs:id",)),
     "rds": (("rds.amazonaws.com",), ("aws:rds:db-id",)),
     "dynamodb": (("dynamodb.amazonaws.com",), ("aws:dynamodb:tableName",)),
+    "sqs": (("sqs.amazonaws.com",), ("aws:sqs:arn",)),
+    "sns": (("sns.amazonaws.com",), ("aws:sns:topicArn",)),
+    "kinesis": (("kinesis.amazonaws.com",), ("aws:kinesis:arn",)),
+    "secretsmanager": (("secretsmanager.amazonaws.com",), ("SecretARN",)),
+    "logs": (("logs.amazonaws.com", "logs.*.amazonaws.com"), ("aws:logs:arn",)),
+    "ecr": (("ecr.amazonaws.com",), ()),
+    "lambda": (("lambda.amazonaws.com",), ("aws:lambda:FunctionArn",)),
+    "efs": (("elasticfilesystem.amazonaws.com",), ("aws:elasticfilesystem:filesystem:id",)),
+    "fsx": (("fsx.amazonaws.com",), ()),
+    "redshift": (("redshift.amazonaws.com", "redshift-serverless.amazonaws.com"), ()),
+    "elasticache": (("elasticache.amazonaws.com",), ()),
+    "memorydb": (("memorydb.amazonaws.com",), ()),
+    "opensearch": (("es.amazonaws.com", "opensearchservice.amazonaws.com"), ()),
+    "backup": (("backup.amazonaws.com",), ()),
 }
 OTHER_SERVICE = "other"
+
+
+def principal_pattern(principals: tuple[str, ...]) -> str:
+    """A regular expression, the same for Python's re and Athena's regexp_like, that finds
+    one of the principals as a whole host name: es.amazonaws.com must not match inside
+    ses.amazonaws.com or pipes.amazonaws.com. The China partition's principals end in .cn."""
+    names = "|".join(re.escape(p).replace(r"\*", "[a-z0-9-]+") for p in principals)
+    return f"(^|[^a-z0-9.-])({names})([.]cn)?($|[^a-z0-9.-])"
+
+
+HOST_PATTERNS = {service: re.compile(principal_pattern(principals))
+                 for service, (principals, _) in SERVICE_SIGNS.items()}
 
 
 def class_from_spec(key_spec: str | None) -> str | None:
@@ -67,14 +98,14 @@ def request_class(
 
 
 def calling_service(hosts: str, context_keys: object = None) -> str:
-    """s3, ebs, rds, dynamodb or other.
+    """A service of SERVICE_SIGNS (s3, ebs, rds, sqs, ...) or other.
 
     `hosts` joins userIdentity.invokedBy, sourceIPAddress and userAgent: an AWS service that
     calls KMS for you names its service principal there. The encryption context the service
-    sets (aws:s3:arn, aws:ebs:id, ...) decides when the hosts do not.
+    sets (aws:s3:arn, aws:sqs:arn, SecretARN, ...) decides when the hosts do not.
     """
-    for service, (principals, _) in SERVICE_SIGNS.items():
-        if any(principal in hosts for principal in principals):
+    for service, pattern in HOST_PATTERNS.items():
+        if pattern.search(hosts):
             return service
     if isinstance(context_keys, dict):
         for service, (_, keys) in SERVICE_SIGNS.items():

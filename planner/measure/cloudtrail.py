@@ -33,6 +33,7 @@ from planner.measure.records import (
     count_records,
     loads,
 )
+from planner.scan.common import error_code
 
 try:
     from planner.measure._ctscan import Scanner
@@ -58,6 +59,7 @@ LOG_NAME = re.compile(
 )
 
 Reader = Callable[[], bytes]
+FileProgress = Callable[[int, int], None]  # (files read, bytes read)
 
 
 def local_files(folder: Path) -> Iterator[tuple[str, Reader]]:
@@ -136,17 +138,18 @@ def _object_reader(s3, bucket: str, key: str) -> Reader:
 
 def measure_files(
     files: Iterable[tuple[str, Reader]], source: str, keys: KeyDirectory | None = None,
-    workers: int = 1, fast: bool = True,
+    workers: int = 1, fast: bool = True, progress: FileProgress | None = None,
 ) -> Measurement:
     """Count the KMS events in each file. `source` names where the files came from.
 
     With workers > 1, batches of files are counted in that many processes (the readers must
     then be picklable, as local files' are) and the parts added up. `fast=False` leaves every
-    file to the reference path (for comparisons; the counts are the same).
+    file to the reference path (for comparisons; the counts are the same). `progress` is
+    called with (files, bytes read so far) after each file (each batch, with workers > 1).
     """
     keys = keys or KeyDirectory()
     if workers > 1:
-        return _measure_in_processes(files, source, keys, workers, fast)
+        return _measure_in_processes(files, source, keys, workers, fast, progress)
     result = Measurement(source=source)
     services: dict[tuple, str | None] = {}
     scanner = Scanner(CONTEXT_KEYS) if fast and Scanner is not None else None
@@ -155,6 +158,8 @@ def measure_files(
         problem = _count_file(name, read, result, keys, services, scanner)
         if problem:
             result.bad_files.append(BadFile(name, problem))
+        if progress is not None:
+            progress(result.files, result.bytes_read)
         if scanner is not None and len(scanner) > FLUSH_TUPLES:
             add_counted(result, keys, services, scanner.take())
     if scanner is not None:
@@ -163,7 +168,7 @@ def measure_files(
 
 
 def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int,
-                          fast: bool) -> Measurement:
+                          fast: bool, progress: FileProgress | None) -> Measurement:
     result = Measurement(source=source)
     pending: deque = deque()
     with ProcessPoolExecutor(workers) as pool:
@@ -171,10 +176,16 @@ def _measure_in_processes(files, source: str, keys: KeyDirectory, workers: int,
         while batch := list(islice(files, BATCH_FILES)):
             pending.append(pool.submit(measure_files, batch, source, keys, 1, fast))
             if len(pending) > 2 * workers:  # a few batches in flight, never the whole listing
-                result.merge(pending.popleft().result())
+                _merge_part(result, pending.popleft().result(), progress)
         while pending:
-            result.merge(pending.popleft().result())
+            _merge_part(result, pending.popleft().result(), progress)
     return result
+
+
+def _merge_part(result: Measurement, part: Measurement, progress: FileProgress | None) -> None:
+    result.merge(part)
+    if progress is not None:
+        progress(result.files, result.bytes_read)
 
 
 def fast_path_built() -> bool:
@@ -201,8 +212,9 @@ def _count_file(name, read: Reader, result: Measurement, keys, services, scanner
     stamp = delivery_time(name)
     try:
         data = read()
-    except ClientError as exc:
-        return f"cannot read: {exc.response['Error']['Code']}"
+        result.bytes_read += len(data)
+    except ClientError as exc:  # the code as the scan records it (a web page: HTTP502)
+        return f"cannot read: {error_code(exc)[0]}"
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     except BotoCoreError as exc:  # an S3 object cut short mid-download (IncompleteReadError)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from botocore.exceptions import ClientError
 
 from planner.measure.counts import monthly
+from planner.scan.common import error_code
 
 SOURCE = "CloudWatch S3 request metrics (GetRequests, PutRequests)"
 METRICS = {"get": "GetRequests", "put": "PutRequests"}
@@ -63,7 +64,7 @@ def bucket_request_metrics(
             region = bucket.get("BucketRegion") or _region(s3, name)
             sums = _sums(cloudwatch_for(region), name, filter_id, first, last)
         except ClientError as exc:
-            not_measured.append(BucketNotMeasured(name, exc.response["Error"]["Code"]))
+            not_measured.append(BucketNotMeasured(name, error_code(exc)[0]))
             continue
         measured.append(BucketRequests(
             bucket=name, arn=f"arn:{partition}:s3:::{name}",

@@ -44,6 +44,7 @@ class Measurement:
 
     source: str
     files: int = 0
+    bytes_read: int = 0  # of the log files, as stored (gzip), bad files included
     events: int = 0  # KMS events read (every eventSource kms.amazonaws.com record)
     not_billed: int = 0  # KMS events that are not requests (AwsServiceEvent)
     unattributed: int = 0  # billed requests that name no key (ListKeys, CreateKey, ...)
@@ -133,6 +134,7 @@ class Measurement:
     def merge(self, other: Measurement) -> None:
         """Add the counts of `other` (a part of the same source, counted elsewhere)."""
         self.files += other.files
+        self.bytes_read += other.bytes_read
         self.events += other.events
         self.not_billed += other.not_billed
         self.unattributed += other.unattributed

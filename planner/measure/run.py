@@ -12,7 +12,7 @@ from planner.errors import InputError
 from planner.inventory import load_inventory
 from planner.measure.athena import DEFAULT_TIMEOUT as ATHENA_TIMEOUT
 from planner.measure.athena import measure_athena
-from planner.measure.cloudtrail import local_files, measure_files, s3_files
+from planner.measure.cloudtrail import FileProgress, local_files, measure_files, s3_files
 from planner.measure.cloudwatch import BucketNotMeasured, BucketRequests, bucket_request_metrics
 from planner.measure.counts import Measurement
 from planner.measure.keyspecs import KeyDirectory
@@ -55,8 +55,10 @@ def check_request(request: MeasureRequest) -> None:
         raise InputError("usage measure: --since/--until apply to --athena only")
 
 
-def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult:
-    """Measure, write the usage file atomically, and return what was counted."""
+def run_measure(request: MeasureRequest, client: ClientFactory,
+                progress: FileProgress | None = None) -> MeasureResult:
+    """Measure, write the usage file atomically, and return what was counted. `progress`:
+    called with (files, bytes) as CloudTrail log files are read (not for Athena)."""
     check_request(request)
     inventory = load_inventory(request.inventory) if request.inventory else None
     keys = KeyDirectory(inventory)
@@ -75,7 +77,8 @@ def run_measure(request: MeasureRequest, client: ClientFactory) -> MeasureResult
         else:
             files, workers = local_files(Path(path)), request.workers
         with closing(files):  # stops the prefetching threads if counting stops early
-            measurement = measure_files(files, f"CloudTrail {path}", keys, workers)
+            measurement = measure_files(files, f"CloudTrail {path}", keys, workers,
+                                        progress=progress)
         if measurement.files == 0:
             raise InputError(f"{path}: no CloudTrail log files (*.json.gz) found")
     result = MeasureResult(measurement)

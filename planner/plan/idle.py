@@ -7,8 +7,9 @@ key), the plan puts nothing on it, no cryptographic use (GetKeyLastUsage) for at
 primary with live replicas (listed by the primary, or scanned replicas naming it), no
 grants in force, and not imported material or a custom key store (unless
 `idle_keys_include_special`). Anything that shows use makes it "in use"; anything the plan
-could not read (last use, grants, resources of its account and region the scan missed)
-makes it "unknown". docs/plan.md explains the rules.
+could not read (last use, grants, resources of its account and region the scan missed,
+services the scan did not read: `kmsplan scan --services`, or an inventory that does not
+say) makes it "unknown". docs/plan.md explains the rules.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from planner.inventory import Inventory, Key
+from planner.inventory import SERVICES, Inventory, Key
 from planner.plan.keys import parse_time
 from planner.plan.model import ZERO, KeyPlan, ResourcePlan
 from planner.usage import Usage
@@ -78,6 +79,19 @@ def blind_spots(inventory: Inventory) -> dict[tuple[str, str], int]:
     return spots
 
 
+def services_not_scanned(inventory: Inventory) -> str:
+    """Why a resource the scan never listed may use any key ("" when every service the
+    scanner knows was read): `scan --services` chose fewer, or the file does not say."""
+    if inventory.services is None:
+        return ("the inventory does not say which services were scanned (written before "
+                "kmsplan recorded them): a resource of any of them may use this key")
+    missing = [name for name in SERVICES if name not in inventory.services]
+    if not missing:
+        return ""
+    return (f"services not scanned: {', '.join(missing)} (scan --services): a resource of "
+            "theirs may use this key")
+
+
 def _last_use(key: Key, as_of: dt.datetime, days: int) -> tuple[str, str]:
     """(IN_USE | IDLE | UNKNOWN, why) from GetKeyLastUsage."""
     seen = key.last_usage
@@ -116,7 +130,7 @@ def _measured(arn: str, usage: Usage) -> tuple[str, str] | None:
 
 
 def judge(key: Key, plan: KeyPlan, named_by: list[str], unread: int, replicas: set[str],
-          usage: Usage, as_of: dt.datetime) -> KeyVerdict:
+          usage: Usage, as_of: dt.datetime, not_scanned: str = "") -> KeyVerdict:
     verdict = KeyVerdict(plan, IDLE)
     days = usage.parameter("idle_key_days")
     findings: list[tuple[str, str]] = []
@@ -129,6 +143,8 @@ def judge(key: Key, plan: KeyPlan, named_by: list[str], unread: int, replicas: s
     if unread and not named_by:
         findings.append((UNKNOWN, f"{unread} resource(s) or call(s) in {key.account} "
                          f"{key.region} could not be read: one may use this key"))
+    if not_scanned and not named_by:
+        findings.append((UNKNOWN, not_scanned))
     findings.append(_last_use(key, as_of, days))
     measured = _measured(key.arn, usage)
     if measured is not None:
@@ -186,5 +202,6 @@ def judge_keys(inventory: Inventory, keys: list[KeyPlan], actions: list[Resource
     named = references(actions, {k.ref for k in judged})
     spots = blind_spots(inventory)
     replicas = live_replicas(inventory)
+    not_scanned = services_not_scanned(inventory)
     return [judge(scanned[k.ref], k, named.get(k.ref, []), spots.get((k.account, k.region), 0),
-                  replicas.get(k.ref, set()), usage, as_of) for k in judged]
+                  replicas.get(k.ref, set()), usage, as_of, not_scanned) for k in judged]

@@ -95,12 +95,15 @@ def error_code(exc: BaseException) -> tuple[str, str]:
     to its HTTP status: the page itself is neither a code nor a message anyone can use."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error") or {}
-        code, message = str(error.get("Code") or "Unknown"), str(error.get("Message") or "")
-        if code.isdigit() or _markup(code) or _markup(message):
+        code, message = str(error.get("Code") or ""), str(error.get("Message") or "")
+        # No code at all: S3 parses a well-formed HTML page as XML and finds none in it.
+        if not code or code.isdigit() or _markup(code) or _markup(message):
             # No AWS error code: botocore gives the HTTP status, and the body is a web page.
             status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
             status = status or (code if code.isdigit() else "")
             page = "an HTML or XML error page" if _markup(message) else message[:200]
+            if not status:
+                return "Unknown", page or "no AWS error code"
             return f"HTTP{status}", page or "no AWS error code"
         return code, message[:1000]
     if isinstance(exc, ResponseParserError):

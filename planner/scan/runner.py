@@ -23,7 +23,9 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from planner.inventory import ScanError
 from planner.scan.common import CALL_ERRORS, SHAPE_ERRORS, Step, Task, scan_error
 
-# progress(done, total, label): total grows as listings reveal per-resource work.
+# progress(done, total, label): total grows as listings reveal per-resource work. The label
+# starts with the phase ("listing 3 of 40" until every listing is answered, then "reading N
+# resources"), then ": " and the call just finished.
 Progress = Callable[[int, int, str], None]
 # No answer at all once retries are spent: connect/read timeouts, refused or reset connections.
 UNREACHABLE = (BotoConnectionError, ReadTimeoutError, ConnectionClosedError)
@@ -62,14 +64,23 @@ def _execute(task: Task, dead: dict) -> tuple[Step, bool]:
         return Step(errors=[error]), False
 
 
+def phase(listed: int, listings: int, reads: int) -> str:
+    """What the scan is doing: listing until every first task (a listing) is answered, then
+    reading the resources the listings revealed (follow-up tasks, one per resource)."""
+    if listed < listings:
+        return f"listing {listed:,} of {listings:,}"
+    return f"reading {reads:,} resources"
+
+
 def run_tasks(tasks: list[Task], workers: int, progress: Progress | None = None) -> RunResult:
     result = RunResult()
-    total, done = len(tasks), 0
+    total, done, listed = len(tasks), 0, 0
     dead: dict[tuple[str, str], ScanError] = {}  # (account, region) -> what stopped it
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
     pending = {}
     try:
         pending = {pool.submit(_execute, task, dead): task for task in tasks}
+        listings = set(pending)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -85,8 +96,12 @@ def run_tasks(tasks: list[Task], workers: int, progress: Progress | None = None)
                     pending[pool.submit(_execute, follow_up, dead)] = follow_up
                 total += len(step.more)
                 done += 1
+                if future in listings:
+                    listed += 1
+                    listings.discard(future)
                 if progress is not None:
-                    progress(done, total, task.label)
+                    progress(done, total,
+                             f"{phase(listed, len(tasks), total - len(tasks))}: {task.label}")
     except KeyboardInterrupt:
         cancelled = sum(future.cancel() for future in pending)
         pool.shutdown(wait=False, cancel_futures=True)

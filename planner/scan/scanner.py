@@ -91,7 +91,8 @@ def run_scan(
         caller, partition = sessions.caller_identity(base, home)
     except CALL_ERRORS as exc:
         errors.append(_setup_error("unknown", home, "sts", "GetCallerIdentity", exc))
-        inventory = Inventory(scanned_at, __version__, [], [], errors=errors)
+        inventory = Inventory(scanned_at, __version__, [], [], errors=errors,
+                              services=[s.name for s in to_scan])
         return ScanOutcome(inventory, 0, 1)
     targets = list(dict.fromkeys(accounts or [caller]))
     accounts_from = None
@@ -154,6 +155,7 @@ def run_scan(
     inventory.accounts = targets
     inventory.accounts_from = accounts_from
     inventory.regions = sorted({r for target, _ in prepared for r in target.regions} or wanted)
+    inventory.services = [service.name for service in to_scan]
     return ScanOutcome(inventory, result.tasks_ok, result.tasks_failed + len(targets) - setup_ok)
 
 

@@ -225,3 +225,14 @@ def test_the_owner_present_for_one_key_and_absent_for_another(athena):
     keys = result.monthly_keys()
     assert keys[KEY_A]["requests"]["symmetric"] == 39
     assert keys[key_z]["requests"]["symmetric"] == 30
+
+
+def test_the_query_names_callers_by_the_same_patterns_as_the_log_reader():
+    from planner.measure.classify import HOST_PATTERNS
+
+    sql = count_query("cloudtrail.logs")
+    for service, pattern in HOST_PATTERNS.items():
+        assert f", '{pattern.pattern}') THEN '{service}'" in sql
+    assert "WHEN json_extract(requestparameters, '$.encryptionContext[\"aws:sqs:arn\"]') " \
+           "IS NOT NULL THEN 'sqs'" in sql
+    assert "LIKE" not in sql  # es.amazonaws.com must not match inside ses.amazonaws.com

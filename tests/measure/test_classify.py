@@ -43,7 +43,47 @@ def test_request_class(event, spec, pair, algorithm, expected):
     ("None AWS Internal AWS Internal", {"aws:ebs:id": "vol-0123"}, "ebs"),
     ("None 192.0.2.0 aws-cli/2.13.5", {"aws:s3:arn": "arn:aws:s3:::b/k"}, "s3"),
     ("None 192.0.2.0 aws-cli/2.13.5", {"purpose": "app"}, "other"),
-    ("lambda.amazonaws.com", None, "other"),
+    # The services the scan knows beyond the first four, by principal (invokedBy,
+    # sourceIPAddress, userAgent of an AWSService identity) ...
+    ("sqs.amazonaws.com sqs.amazonaws.com sqs.amazonaws.com", None, "sqs"),
+    ("sns.amazonaws.com", None, "sns"),
+    ("kinesis.amazonaws.com", None, "kinesis"),
+    ("secretsmanager.amazonaws.com", None, "secretsmanager"),
+    ("None logs.eu-west-1.amazonaws.com logs.eu-west-1.amazonaws.com", None, "logs"),
+    ("logs.amazonaws.com", None, "logs"),
+    ("ecr.amazonaws.com", None, "ecr"),
+    ("lambda.amazonaws.com", None, "lambda"),
+    ("elasticfilesystem.amazonaws.com", None, "efs"),
+    ("fsx.amazonaws.com", None, "fsx"),
+    ("redshift.amazonaws.com", None, "redshift"),
+    ("redshift-serverless.amazonaws.com", None, "redshift"),
+    ("elasticache.amazonaws.com", None, "elasticache"),
+    ("memorydb.amazonaws.com", None, "memorydb"),
+    ("es.amazonaws.com", None, "opensearch"),
+    ("opensearchservice.amazonaws.com", None, "opensearch"),
+    ("backup.amazonaws.com", None, "backup"),
+    ("[sqs.amazonaws.com]", None, "sqs"),  # bracketed as some user agents are
+    ("sqs.amazonaws.com.cn", None, "sqs"),  # the China partition's principal
+    ("s3.amazonaws.com.cn", None, "s3"),
+    # ... DocumentDB and Neptune sign as RDS ...
+    ("rds.amazonaws.com", {"aws:rds:db-id": "db-ABCDEFGHIJKL"}, "rds"),
+    # ... or by the encryption context the service sets, when no principal is named.
+    ("None AWS Internal AWS Internal", {"aws:sqs:arn": "arn:aws:sqs:us-east-1:1:q"}, "sqs"),
+    ("None AWS Internal AWS Internal", {"aws:sns:topicArn": "arn:aws:sns:us-east-1:1:t"},
+     "sns"),
+    ("None AWS Internal AWS Internal", {"aws:kinesis:arn": "arn:aws:kinesis:..."}, "kinesis"),
+    ("None 192.0.2.0 aws-sdk", {"SecretARN": "arn:aws:secretsmanager:...",
+                                "SecretVersionId": "v1"}, "secretsmanager"),
+    ("None AWS Internal AWS Internal", {"aws:logs:arn": "arn:aws:logs:..."}, "logs"),
+    ("None AWS Internal AWS Internal", {"aws:lambda:FunctionArn": "arn:aws:lambda:..."},
+     "lambda"),
+    ("None AWS Internal AWS Internal", {"aws:elasticfilesystem:filesystem:id": "fs-1"}, "efs"),
+    # Whole host names only: these are other services, not OpenSearch, S3 or CloudWatch Logs.
+    ("ses.amazonaws.com", None, "other"),
+    ("pipes.amazonaws.com", None, "other"),
+    ("workspaces.amazonaws.com", None, "other"),
+    ("delivery.logs.amazonaws.com", None, "other"),
+    ("notsqs.amazonaws.com.example.com", None, "other"),
 ])
 def test_calling_service(hosts, context, expected):
     assert calling_service(hosts, context) == expected

@@ -265,3 +265,19 @@ def test_ordinary_records_are_never_declined(records_):
     fast, reference = both_paths({NAME: gz(body)})
     assert fast.fast_files == 1
     assert outcome(fast) == outcome(reference)
+
+
+def test_both_paths_name_the_services_the_scan_knows():
+    # One record per caller, plus a user's call that only the encryption context names.
+    at = "2026-10-01T00:10:00Z"
+    records = [kms_event("Decrypt", at, caller=caller)
+               for caller in ("sqs", "logs", "opensearch", "ses", "sqs")]
+    records.append(kms_event("GenerateDataKey", at, params={
+        "keyId": KEY_A, "encryptionContext": {"aws:sns:topicArn": "arn:aws:sns:us-east-1:1:t"}}))
+    fast, reference = both_paths({NAME: gz(json.dumps({"Records": records}))})
+    assert outcome(fast) == outcome(reference) and fast.fast_files == 1
+    # sqs twice; ses.amazonaws.com is no service the scan knows (and not OpenSearch's es).
+    assert dict(fast.requests) == {
+        (KEY_A, "symmetric", "sqs"): 2, (KEY_A, "symmetric", "logs"): 1,
+        (KEY_A, "symmetric", "opensearch"): 1, (KEY_A, "symmetric", "other"): 1,
+        (KEY_A, "symmetric", "sns"): 1}

@@ -18,6 +18,10 @@ SERVICE_CALLERS = {  # how a record names the AWS service that called KMS for yo
     "ebs": "ec2.amazonaws.com",
     "rds": "rds.amazonaws.com",
     "dynamodb": "dynamodb.amazonaws.com",
+    "sqs": "sqs.amazonaws.com",
+    "logs": "logs.us-east-1.amazonaws.com",
+    "opensearch": "es.amazonaws.com",
+    "ses": "ses.amazonaws.com",  # not a service the scan knows: "other"
 }
 
 

@@ -3,6 +3,7 @@ first two rotations $1.00 a key-month, symmetric requests $0.03 per 10k)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -147,6 +148,37 @@ def test_an_unreadable_resource_in_the_region_leaves_the_key_unknown():
                              "be read: one may use this key"]
 
 
+def test_a_scan_of_some_services_leaves_a_quiet_key_unknown_and_unretired():
+    # `scan --services s3`: an EBS volume or an RDS database may use the key unseen.
+    inventory = make_inventory([], [idle_key("quiet")], services=["kms", "s3", "tags"])
+    plan = plan_for(inventory, retire_idle_keys=True)
+    found = verdicts(plan)["alias/quiet"]
+    assert found.verdict == UNKNOWN
+    assert found.reasons == [
+        "services not scanned: ebs, rds, dynamodb, efs, fsx, docdb, neptune, redshift, "
+        "elasticache, memorydb, opensearch, backup, sqs, sns, kinesis, secretsmanager, logs, "
+        "ecr, lambda (scan --services): a resource of theirs may use this key"]
+    assert "retire-key" not in {p.action for p in plan.all_actions}
+
+
+def test_an_inventory_that_does_not_say_which_services_were_scanned_judges_no_key_idle():
+    inventory = make_inventory([], [idle_key("quiet")])
+    inventory.services = None  # a file written before the field
+    found = verdicts(plan_for(inventory))["alias/quiet"]
+    assert found.verdict == UNKNOWN
+    assert found.reasons == ["the inventory does not say which services were scanned "
+                             "(written before kmsplan recorded them): a resource of any of "
+                             "them may use this key"]
+
+
+def test_a_key_named_by_a_scanned_resource_is_in_use_whatever_was_not_scanned():
+    key = idle_key("named")
+    bucket = make_resource("bucket", "b", "customer-managed", key=key.arn)
+    plan = plan_for(make_inventory([bucket], [key], services=["kms", "s3", "tags"]))
+    assert verdicts(plan)["alias/named"].verdict == IN_USE
+    assert verdicts(plan)["alias/named"].reasons == ["named by bucket b"]
+
+
 def test_the_threshold_is_a_usage_parameter(tmp_path):
     usage = write_usage(tmp_path, "parameters: {idle_key_days: 200}\n")
     found = verdicts(plan_for(make_inventory([], [idle_key("k")]), usage))["alias/k"]
@@ -258,3 +290,19 @@ def test_a_resource_encrypted_under_an_unnamed_key_leaves_the_keys_of_its_region
     hidden.details = {"kms_key_raw": "not-a-key-reference"}
     spots = blind_spots(make_inventory([hidden], [idle_key("k")]))
     assert spots == {("111111111111", "us-east-1"): 1}
+
+
+def test_the_inventory_file_keeps_the_scanned_services_and_absent_means_unknown(tmp_path):
+    from planner.inventory import load_inventory, save_inventory
+
+    path = tmp_path / "inventory.json"
+    save_inventory(make_inventory([], services=["kms", "tags", "ebs"]), path)
+    assert load_inventory(path).services == ["kms", "tags", "ebs"]
+    data = json.loads(path.read_text())
+    del data["services"]
+    path.write_text(json.dumps(data))
+    assert load_inventory(path).services is None
+    data["services"] = "ebs"
+    path.write_text(json.dumps(data))
+    with pytest.raises(InputError, match=r"inventory.json: services: must be a list of text"):
+        load_inventory(path)

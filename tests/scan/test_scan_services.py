@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app, main
+from planner.inventory import SERVICES
+from planner.scan.registry import choosable
 from tests.scan.conftest import HOME, CallLog
 
 ALL = ("s3,ebs,rds,dynamodb,efs,fsx,docdb,neptune,redshift,elasticache,memorydb,opensearch,"
@@ -36,7 +38,21 @@ def test_the_cli_option_scans_the_chosen_services(aws_client, fresh_aws, tmp_pat
                                       "--out", str(out)],
                                 env={"AWS_ENDPOINT_URL": fresh_aws, "AWS_DEFAULT_REGION": HOME})
     assert result.exit_code == 0, result.output
-    assert [r["resource_id"] for r in json.loads(out.read_text())["resources"]] == ["by-cli"]
+    written = json.loads(out.read_text())
+    assert [r["resource_id"] for r in written["resources"]] == ["by-cli"]
+    # The inventory says what was read, so the plan knows what it did not see.
+    assert written["services"] == ["kms", "tags", "sqs"]
+
+
+def test_a_full_scan_records_every_service_the_registry_knows(scan_estate):
+    names = ALL.split(",")  # registry order: tags sits between backup and sqs
+    assert scan_estate().inventory.services == ["kms", *names[:13], "tags", *names[13:]]
+
+
+def test_the_registry_and_the_inventory_know_the_same_services():
+    # The plan judges "every service scanned" from planner.inventory.SERVICES, without
+    # importing the scanner: the two lists must not drift apart.
+    assert set(choosable()) == set(SERVICES)
 
 
 def test_help_lists_the_services():
