@@ -111,3 +111,14 @@ def prepare_outputs(outputs: dict, inputs: tuple = (), binary: tuple[str, ...] =
 def say(console: Console, text: str) -> None:
     """Plain text (no markup: it may hold names from AWS), never wrapped."""
     console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def aws_failure(exc: BaseException) -> str:
+    """One line for a failed AWS call: the operation, the AWS error code and its message, as
+    the scan records them (an HTML or XML page is reduced to its HTTP status)."""
+    from planner.scan.common import error_code
+
+    code, message = error_code(exc)
+    operation = getattr(exc, "operation_name", None) or "AWS"
+    message = " ".join(message.split())  # one line, whatever the answer held
+    return f"{operation}: {code}: {message}" if message else f"{operation}: {code}"

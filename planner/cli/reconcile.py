@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
+from planner.cli.common import aws_failure, err, fail, out, prepare_outputs, say, usd
 from planner.cli.common import endpoint_url as endpoint_url_option
-from planner.cli.common import err, fail, out, prepare_outputs, say, usd
 from planner.cli.plan import BILLING_SCOPES, make_settings
 from planner.errors import InputError
 
@@ -46,7 +46,6 @@ def reconcile(
         callback=endpoint_url_option, help="Send every AWS call to this endpoint.")] = None,
 ) -> None:
     import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
 
     from planner.files import is_stdout
     from planner.inventory import load_inventory
@@ -55,6 +54,7 @@ def reconcile(
     from planner.reconcile.document import CSV_NAME, reconcile_document, write_reconcile_csv
     from planner.report.summary import write_json
     from planner.report.workbook import write_workbook
+    from planner.scan.common import CALL_ERRORS
     from planner.usage import load_usage
     from pricing import load_price_book
 
@@ -80,11 +80,8 @@ def reconcile(
 
     try:
         result = run_reconcile(plan, request, client, lambda text: say(err, text))
-    except ClientError as exc:
-        error = exc.response["Error"]
-        fail(f"{exc.operation_name}: {error.get('Code')}: {error.get('Message', '')}", 1)
-    except BotoCoreError as exc:
-        fail(f"AWS: {exc}", 1)
+    except CALL_ERRORS as exc:  # an HTML or XML error page is reduced to its HTTP status
+        fail(aws_failure(exc), 1)
     document = reconcile_document(result)
     for warning in result.warnings:
         say(err, f"warning: {warning}")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from planner.cli.common import aws_failure, err, fail, number, out, prepare_outputs
 from planner.cli.common import endpoint_url as endpoint_url_option
-from planner.cli.common import err, fail, number, out, prepare_outputs
 from planner.cli.regions import check_region
 from planner.files import is_stdout
 
@@ -124,17 +124,6 @@ def measure(
         if is_stdout(json_path):
             return
     _print_text(result, out_path)
-
-
-def aws_failure(exc: BaseException) -> str:
-    """One line for a failed AWS call: the operation, the AWS error code and its message, as
-    the scan records them (an HTML or XML page is reduced to its HTTP status)."""
-    from planner.scan.common import error_code
-
-    code, message = error_code(exc)
-    operation = getattr(exc, "operation_name", None) or "AWS"
-    message = " ".join(message.split())  # one line, whatever the answer held
-    return f"{operation}: {code}: {message}" if message else f"{operation}: {code}"
 
 
 def _summary(result: MeasureResult, out_path: Path) -> dict:

@@ -114,3 +114,22 @@ def test_plan_with_cur_adds_the_reconciliation_sheet(files, tmp_path, capsys):
     assert book.sheetnames[-1] == "Reconciliation"
     assert run(["plan", inventory, "--usage", usage, "--out", workbook]) == 0
     assert "Reconciliation" not in openpyxl.load_workbook(workbook).sheetnames
+
+
+def test_an_error_page_from_aws_is_one_line(files, monkeypatch, capsys):
+    """A proxy's HTML page in place of an AWS error is reduced to its HTTP status."""
+    from botocore.exceptions import ClientError
+
+    import planner.reconcile as reconcile_package
+
+    def refused(*_args, **_kwargs):
+        raise ClientError({"Error": {"Code": "403", "Message": "<html><body>Forbidden</body>"
+                                     "</html>"},
+                           "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetCostAndUsage")
+
+    monkeypatch.setattr(reconcile_package, "run_reconcile", refused)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["reconcile", str(files[0]), "--cost-explorer"])
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err == ("kmsplan: error: GetCostAndUsage: HTTP403: an HTML or "
+                                       "XML error page\n")
