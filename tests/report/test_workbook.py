@@ -11,7 +11,7 @@ import pytest
 from planner.report.workbook import write_workbook
 from pricing.present import round_cents
 from tests.factories import make_inventory, make_key, make_resource
-from tests.report.conftest import HOSTILE, plan_of, regional_plan
+from tests.report.conftest import HOSTILE, plan_of, regional_plan, small_inventory
 
 SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Remediation",
           "One-time lines", "Forecast", "Assumptions"]
@@ -222,3 +222,18 @@ def test_a_deleted_key_is_named_in_the_at_risk_list(tmp_path):
     assert any(isinstance(v, str) and v.startswith("AT RISK: 1 resource(s)") for r in rows
                for v in r)
     assert ["vol-lost", gone, "Deleted"] in [r[:3] for r in rows]
+
+
+def test_no_at_risk_line_names_the_services_a_partial_scan_left_out(tmp_path):
+    from planner.inventory import SERVICES
+
+    inventory = small_inventory()
+    inventory.services = ["kms", "tags", "s3"]  # kmsplan scan --services s3
+    path = tmp_path / "partial.xlsx"
+    write_workbook(plan_of(inventory), path)
+    cells = [c for row in openpyxl.load_workbook(path)["Summary"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str) and c.startswith("No scanned resource")]
+    missing = [name for name in SERVICES if name not in ("kms", "tags", "s3")]
+    assert cells == ["No scanned resource uses a disabled or deleted key or a key pending "
+                     f"deletion (not scanned: {', '.join(missing)})."]
+    assert "ebs" in missing and "s3" not in missing

@@ -9,7 +9,7 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from planner.coverage import meets
-from planner.inventory import ENCRYPTION_STATES
+from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
 from planner.report.workbook.coverage import members_note, service_groups
 from planner.report.workbook.forecast import storage_formula
@@ -287,8 +287,12 @@ def _at_risk(out: Summary, plan: Plan, row: int) -> int:
     sheet, s = out.sheet, out.s
     at_risk = plan.at_risk
     if not at_risk:
-        sheet.merge_range(row, 0, row, 2, "No resource uses a disabled or deleted key or a key "
-                          "pending deletion.", s.ok)
+        scanned = plan.inventory.services
+        missing = [n for n in SERVICES if scanned is not None and n not in scanned]
+        # A scan of some services only cannot vouch for the resources of the others.
+        where = f" (not scanned: {', '.join(missing)})" if missing else ""
+        sheet.merge_range(row, 0, row, 2, "No scanned resource uses a disabled or deleted key "
+                          f"or a key pending deletion{where}.", s.ok)
         return row + 1
     sheet.merge_range(row, 0, row, 2, f"AT RISK: {len(at_risk)} resource(s) use a key that is "
                       "disabled, pending deletion or deleted. Restore the key before anything "
