@@ -62,3 +62,22 @@ def test_plan_month_needs_cur(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "plan: --month applies to --cur only" in err and err.count("\n") == 1
     assert not workbook.exists()
+
+
+def test_usage_measure_workgroup_needs_athena(tmp_path, capsys):
+    trail = tmp_path / "trail"
+    trail.mkdir()
+    assert run(["usage", "measure", "--cloudtrail", trail, "--workgroup", "primary",
+                "--out", tmp_path / "usage.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "usage measure: --workgroup applies to --athena only" in err
+    assert err.count("\n") == 1
+
+
+def test_reconcile_workgroup_needs_athena(tmp_path, capsys, bill):
+    inventory = tmp_path / "inventory.json"
+    save_inventory(make_inventory([make_resource("volume", "vol-1", "none", size_gb=10)]),
+                   inventory)
+    assert run(["reconcile", inventory, "--cur", bill, "--workgroup", "primary"]) == 2
+    err = capsys.readouterr().err
+    assert "reconcile: --workgroup applies to --athena only" in err and err.count("\n") == 1
