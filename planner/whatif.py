@@ -167,6 +167,15 @@ def run_whatif(inventory: Inventory, base: PlanSettings, usage: Usage, book: Pri
                scenarios: list[Scenario], label: str = "scenarios") -> list[ScenarioResult]:
     """The base plan first, then one plan per scenario, all from the same inventory."""
     runs = [(Scenario("base", {}), base, usage, book)]
+    seen = {"base"}
+    for scenario in scenarios:
+        # One column and one JSON entry per name: a repeat (a --vary value given twice, a
+        # file's scenario called 'base') would show two columns nobody can tell apart.
+        if scenario.name in seen:
+            raise InputError(f"{label}: scenario {scenario.name!r} is named twice; every "
+                             "scenario needs its own name ('base' is the command line's "
+                             "settings)")
+        seen.add(scenario.name)
     for scenario in scenarios:
         runs.append((scenario, *_apply(base, usage, book, scenario, label)))
     # Settle every scenario's settings before the (slower) planning, so bad input fails fast.

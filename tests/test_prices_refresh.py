@@ -330,3 +330,23 @@ def test_a_storage_price_in_another_unit_is_refused(tmp_path):
                                            service="AmazonEC2")]
     with pytest.raises(PriceListError, match="EBS:SnapshotUsage: unit 'GB-Hours'"):
         refreshed_book(tmp_path, {"us-east-1": US_EAST_1}, storage={"us-east-1": us})
+
+
+def test_a_server_error_page_is_one_line(capsys, monkeypatch, tmp_path):
+    # A proxy or emulator answering 500 with an HTML page: botocore puts the whole page in
+    # the error's Message. Found by QA against the local emulator (it has no Price List).
+    client = boto3.client("pricing", region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+    stubber = Stubber(client)
+    stubber.add_client_error("get_products", service_error_code="500",
+                             service_message="<!doctype html>\n<title>500 Internal Server "
+                                             "Error</title>\r\n<h1>Internal Server Error</h1>\n",
+                             http_status_code=500)
+    stubber.activate()
+    monkeypatch.setattr(prices_cmd, "pricing_client", lambda profile, endpoint_url: client)
+    with pytest.raises(SystemExit) as done:
+        main(["prices", "refresh", "--regions", "us-east-1", "--out", str(tmp_path / "b.yaml")])
+    err = capsys.readouterr().err
+    assert done.value.code == 1
+    assert err == ("kmsplan: error: Price List GetProducts: 500: <!doctype html> <title>500 "
+                   "Internal Server Error</title> <h1>Internal Server Error</h1>\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from decimal import Decimal
 from typing import NoReturn
@@ -55,6 +56,8 @@ def unencodable_replaced() -> None:
 
 
 def fail(message: str, status: int) -> NoReturn:
+    # One line, whatever the message holds: an AWS error's Message can be a whole HTML page.
+    message = re.sub(r"\s*[\r\n]+\s*", " ", message).strip()
     print(f"kmsplan: error: {message}", file=sys.stderr)
     sys.exit(status)
 

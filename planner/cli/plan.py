@@ -143,6 +143,8 @@ def plan(
     from planner.report.tables import TABLES
     from planner.report.workbook import write_workbook
 
+    if month and not cur:
+        raise InputError("plan: --month applies to --cur only")
     gates = parse_gates(fail_on)
     settings = make_settings(target, key_strategy, policy, rotation, bucket_keys,
                              reencrypt_objects, billing_scope)

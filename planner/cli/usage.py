@@ -86,6 +86,7 @@ def measure(
 
     if region is not None:
         check_region(region)
+    _check_sources(cloudtrail, athena, cur, cloudwatch, since or until, month)
     local_trail = cloudtrail if cloudtrail and not cloudtrail.startswith("s3://") else None
     local_cur = cur if cur and not cur.startswith("s3://") else None
     prepare_outputs({"--out": out_path, "--json": json_path},
@@ -192,6 +193,21 @@ def _print_text(result: MeasureResult, out_path: Path) -> None:
         _say(out, f"  {bucket.arn}: GET {number(bucket.monthly_get_requests)}, "
                   f"PUT {number(bucket.monthly_put_requests)} a month")
     _say(out, f"Wrote {out_path}")
+
+
+def _check_sources(cloudtrail, athena, cur, cloudwatch: bool, window, month) -> None:
+    """Options of one source given with another are bad input, not silently dropped."""
+    from planner.errors import InputError
+
+    if cur and (cloudtrail or athena):
+        raise InputError("usage measure: give one of --cloudtrail PATH, --athena "
+                         "DATABASE.TABLE or --cur PATH")
+    if cur and cloudwatch:
+        raise InputError("usage measure: --cloudwatch does not apply to --cur")
+    if cur and window:
+        raise InputError("usage measure: --since/--until apply to --athena only")
+    if month and not cur:
+        raise InputError("usage measure: --month applies to --cur only")
 
 
 def _measure_cur(cur: str, month: str | None, out_path: Path, profile: str | None,

@@ -51,6 +51,8 @@ def check_request(request: MeasureRequest) -> None:
         raise InputError("usage measure: give one of --cloudtrail PATH or --athena DATABASE.TABLE")
     if request.athena_table and not request.workgroup:
         raise InputError("usage measure: --athena needs --workgroup WORKGROUP")
+    if request.workgroup and not request.athena_table:
+        raise InputError("usage measure: --workgroup applies to --athena only")
     if (request.since or request.until) and not request.athena_table:
         raise InputError("usage measure: --since/--until apply to --athena only")
 

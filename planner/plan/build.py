@@ -14,7 +14,7 @@ from planner.plan.keys import key_plans, scan_time
 from planner.plan.model import Plan, PlanSettings, ResourcePlan
 from planner.plan.resources import ResourcePlanner
 from planner.plan.savings import plan_savings
-from planner.usage import Usage
+from planner.usage import TYPE_FIELDS, Usage
 from pricing import PriceBook
 from pricing.costs import largest_remainder
 
@@ -32,6 +32,27 @@ def _check(settings: PlanSettings, usage: Usage, inventory: Inventory, book: Pri
                          f"unknown action; use one of {', '.join(ACTIONS)}")
     for region in inventory.regions:
         book.entry("key_month", region)  # a region the price book lacks is bad input
+    _check_override_types(inventory, usage)
+
+
+def _check_override_types(inventory: Inventory, usage: Usage) -> None:
+    """A per-resource figure the resource's type does not take would be ignored: bad input.
+    An id several resources share (a volume and a table) takes the figures of any of them."""
+    types: dict[str, set[str]] = {}
+    for r in inventory.resources:
+        types.setdefault(r.arn, set()).add(r.resource_type)
+        types.setdefault(r.resource_id, set()).add(r.resource_type)
+    for ref, (figures, _source) in usage.overrides.items():
+        matched = types.get(ref)
+        if not matched:
+            continue  # matches nothing: warned about (_unmatched_usage)
+        taken = {name for rtype in matched for name in TYPE_FIELDS.get(rtype, ())}
+        for name in figures:
+            if name not in taken:
+                kinds = " or ".join(f"a {t}" for t in sorted(matched))
+                raise InputError(f"{usage.path or 'usage file'}: resources.{ref}.{name}: not a "
+                                 f"figure of {kinds} (it takes: "
+                                 f"{', '.join(sorted(taken)) or 'none'})")
 
 
 def _default_key_state(setting, keys_by_arn: dict, errors: dict) -> tuple[str, str | None]:

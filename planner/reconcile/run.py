@@ -31,6 +31,8 @@ def check_request(request: ReconcileRequest) -> None:
                          "--cost-explorer")
     if request.athena_table and not request.workgroup:
         raise InputError("reconcile: --athena needs --workgroup WORKGROUP")
+    if request.workgroup and not request.athena_table:
+        raise InputError("reconcile: --workgroup applies to --athena only")
     month = request.month
     if month is not None and not (len(month) == 7 and month[4] == "-"
                                   and month[:4].isdigit() and month[5:].isdigit()

@@ -113,3 +113,25 @@ def test_every_scenario_carries_the_headline_figures(inventory_file, tmp_path, c
             Decimal(scenario["one_time_usd"])
         assert {"monthly_now_steady_usd", "monthly_after_steady_usd", "labour_priced"} <= \
             set(scenario)
+
+
+@pytest.mark.parametrize("args, message", [
+    # The same value twice in one --vary: two columns called the same.
+    (["--vary", "rotation=true,true"], "scenario 'rotation=true' is named twice"),
+    # Two --vary options that name the same scenario.
+    (["--vary", "target=encrypted", "--vary", "target=encrypted"],
+     "scenario 'target=encrypted' is named twice"),
+    # A file's scenario called like the base plan, which is always the first column.
+    (["--scenarios", "base"], "scenario 'base' is named twice"),
+])
+def test_scenario_names_are_unique_across_base_file_and_vary(inventory_file, tmp_path, capsys,
+                                                             args, message):
+    if args[0] == "--scenarios":
+        args = ["--scenarios", _scenarios(tmp_path, "scenarios:\n  - name: base\n"
+                                                    "    target: encrypted\n")]
+    out = tmp_path / "w.json"
+    assert run(["whatif", inventory_file, *args, "--out", tmp_path / "w.xlsx",
+                "--json", out]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not out.exists()
