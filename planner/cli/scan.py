@@ -1,4 +1,5 @@
-"""Scan AWS accounts read-only (S3, EBS, RDS/Aurora, DynamoDB, KMS) and write the inventory."""
+"""Scan AWS accounts read-only (20 data-store services and KMS; see --services) and write the
+inventory."""
 
 from __future__ import annotations
 
