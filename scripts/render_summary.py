@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DPI = 110
-FIRST_PAGE = '{"PageRange":{"type":"string","value":"1"}}'
+# The first page, without the cells' notes (they would print as icons over the tables).
+FIRST_PAGE = ('{"PageRange":{"type":"string","value":"1"},'
+              '"ExportNotes":{"type":"boolean","value":"false"}}')
 
 
 def sample_workbook(folder: Path) -> Path:
