@@ -85,12 +85,6 @@ def check_output(target: str | Path | None, option: str = "", binary: bool = Fal
         raise InputError(f"{target}: the folder {str(folder)!r} is not writable")
 
 
-def check_writable(*targets: str | Path | None) -> None:
-    """Fail before any work or any write when an output's folder is missing or read-only."""
-    for target in targets:
-        check_output(target)
-
-
 def check_not_inputs(outputs: dict[str, str | Path | None],
                      inputs: Iterable[str | Path | None]) -> None:
     """An output that is also an input of the same run (or another output) is bad input: the
