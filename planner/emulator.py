@@ -11,6 +11,8 @@ import logging
 import os
 from collections.abc import Iterator
 
+from planner.emulator_gaps import EMULATOR_LACKS  # noqa: F401 (tests name the code)
+
 # Emulator credentials: moto accepts any; set them so no real credentials are ever read.
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -35,31 +37,12 @@ def local_aws() -> Iterator[str]:
     # No access log and no tracebacks of calls the emulator does not implement: the scanner
     # records those as failed calls, like any other.
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-    _answer_unimplemented()
     server.start()
     try:
         host, port = server.get_host_and_port()
         yield f"http://{host}:{port}"
     finally:
         server.stop()
-
-
-EMULATOR_LACKS = "NotImplementedByEmulator"
-
-
-def _answer_unimplemented() -> None:
-    """KMS GetKeyLastUsage, which AWS has and the emulator lacks, fails at once with a plain
-    client error naming the emulator (moto's own answer is a 500, which botocore retries for
-    a minute). The scanner records the key's last use as unknown, as with any failed call."""
-    from moto.core.exceptions import JsonRESTError
-    from moto.kms.responses import KmsResponse
-
-    def get_key_last_usage(self):
-        raise JsonRESTError(EMULATOR_LACKS, "GetKeyLastUsage is not implemented by the local "
-                            "AWS emulator (moto)")
-
-    if not hasattr(KmsResponse, "get_key_last_usage"):  # a moto that has it answers itself
-        KmsResponse.get_key_last_usage = get_key_last_usage
 
 
 @contextlib.contextmanager

@@ -2,7 +2,9 @@
 that has none of them: Redshift Serverless ListNamespaces and ElastiCache
 DescribeServerlessCaches. Without this every scan against the emulator would record two
 failed calls per region (after retrying moto's HTML 500 page). The scanner's handling of real
-answers is proven with botocore Stubber answers (tests/scan/test_serverless.py).
+answers is proven with botocore Stubber answers (tests/scan/test_serverless.py). KMS
+GetKeyLastUsage, which the emulator lacks too, fails at once with NotImplementedByEmulator
+(real answers: Stubber tests in tests/scan/test_kms.py).
 
 A WSGI middleware in front of moto's application; everything else goes to moto untouched.
 """
@@ -13,6 +15,13 @@ import io
 from urllib.parse import parse_qs
 
 JSON_GAPS = {"RedshiftServerless.ListNamespaces": b'{"namespaces": []}'}
+# Calls AWS has and the emulator lacks, failing at once with a client error that names the
+# emulator (moto's own answer is a 500, which botocore retries for a minute): the scanner
+# records them as failed calls, as any other.
+EMULATOR_LACKS = "NotImplementedByEmulator"
+JSON_ERRORS = {"TrentService.GetKeyLastUsage": (
+    b'{"__type": "NotImplementedByEmulator", "message": "GetKeyLastUsage is not implemented '
+    b'by the local AWS emulator (moto)"}')}
 QUERY_GAPS = {  # (SigV4 service, Action) -> the empty answer in the service's XML
     ("elasticache", "DescribeServerlessCaches"): (
         b'<DescribeServerlessCachesResponse xmlns="http://elasticache.amazonaws.com/doc/'
@@ -31,15 +40,17 @@ class FillGaps:
         answer = self._gap(environ)
         if answer is None:
             return self.app(environ, start_response)
-        body, content_type = answer
-        start_response("200 OK", [("Content-Type", content_type),
-                                  ("Content-Length", str(len(body)))])
+        status, body, content_type = answer
+        start_response(status, [("Content-Type", content_type),
+                                ("Content-Length", str(len(body)))])
         return [body]
 
-    def _gap(self, environ) -> tuple[bytes, str] | None:
+    def _gap(self, environ) -> tuple[str, bytes, str] | None:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target in JSON_GAPS:
-            return JSON_GAPS[target], "application/x-amz-json-1.1"
+            return "200 OK", JSON_GAPS[target], "application/x-amz-json-1.1"
+        if target in JSON_ERRORS and not _moto_answers(target):
+            return "400 Bad Request", JSON_ERRORS[target], "application/x-amz-json-1.1"
         scope = environ.get("HTTP_AUTHORIZATION", "").split("/")  # Credential=id/date/region/svc
         service = scope[3] if len(scope) > 4 else ""
         if service not in QUERY_SERVICES or environ.get("REQUEST_METHOD") != "POST":
@@ -48,7 +59,16 @@ class FillGaps:
         environ["wsgi.input"] = io.BytesIO(data)  # moto reads the body again
         action = (parse_qs(data.decode("utf-8", "replace")).get("Action") or [""])[0]
         body = QUERY_GAPS.get((service, action))
-        return None if body is None else (body, "text/xml")
+        return None if body is None else ("200 OK", body, "text/xml")
+
+
+def _moto_answers(target: str) -> bool:
+    """A moto that has learned the call answers it itself."""
+    from moto.kms.responses import KmsResponse
+
+    operation = target.split(".", 1)[1]
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
+    return hasattr(KmsResponse, snake)
 
 
 def threaded_server(ip_address: str, port: int):
