@@ -7,10 +7,9 @@ price; another region whose listed price differs gets a region override. Base re
 not refreshed keep the prices they had (pinned as an override when the entry's price moved),
 except where that price was itself assumed (an entry `read_in` one region): those stay assumed,
 now from the first region, which becomes the entry's `read_in`. Everything the API does not
-carry (rotation surcharge and cap, free tier, hours a month, S3 Batch Operations, DSSE) is the
-base book's, unchanged. The result is
-checked like any price book before it is returned; the caller writes it and a person reviews
-the diff.
+carry (rotation surcharge and cap, free tier, hours a month, S3 Standard storage, DSSE) is the
+base book's, unchanged. The result is checked like any price book before it is returned; the
+caller writes it and a person reviews the diff.
 """
 
 from __future__ import annotations
@@ -48,17 +47,22 @@ def refresh_price_book(client, regions: Sequence[str], today: dt.date,
     suffixes = {name: entry.usage_type_suffix for name, entry in base_book.entries.items()
                 if entry.usage_type_suffix}
     listed = {region: region_prices(client, region, suffixes) for region in regions}
+    left_out: dict[tuple[str, str], str] = {}  # (region, entry) -> why it was not read
     for region in regions:
-        listed[region].update(storage_prices(client, region))
+        base_prices = {name: base_book.value(name, region) for name in STORAGE_PRICES}
+        found, why = storage_prices(client, region, base_prices)
+        listed[region].update(found)
+        left_out |= {(region, name): note for name, note in why.items()}
     data, notes = merge(raw, base_book, listed, [KEY_ENTRY, *suffixes, *STORAGE_PRICES],
-                        today.isoformat())
-    services = ", ".join([SERVICE_CODE, *dict.fromkeys(s for s, *_ in STORAGE_PRICES.values())])
+                        today.isoformat(), left_out)
+    services = ", ".join([SERVICE_CODE,
+                          *dict.fromkeys(spec.service for spec in STORAGE_PRICES.values())])
     header = (
         f"Written by `kmsplan prices refresh` on {today.isoformat()} from the AWS Price List API\n"
         f"(ServiceCodes {services}; regions {', '.join(regions)}), starting from {label}.\n"
-        "KMS key and request prices, and EBS, RDS, Aurora and S3 COPY prices, come from the API;\n"
-        "every other entry is the base book's. Review the diff against the base book before you\n"
-        "use it."
+        "KMS key and request prices, and EBS, RDS, Aurora, S3 COPY and S3 Batch Operations\n"
+        "prices, come from the API where it lists them; every other entry is the base book's.\n"
+        "Review the diff against the base book before you use it."
     )
     text = dump_price_book(data, header)
     parse_price_book(yaml.safe_load(text), "the refreshed price book")  # it must load back
@@ -66,8 +70,10 @@ def refresh_price_book(client, regions: Sequence[str], today: dt.date,
 
 
 def merge(raw: dict, base: PriceBook, listed: Mapping[str, Mapping[str, ListedPrice]],
-          names: Sequence[str], today: str) -> tuple[dict, list[str]]:
-    """The base book's data with the listed prices of `names` merged in, and review notes."""
+          names: Sequence[str], today: str,
+          left_out: Mapping[tuple[str, str], str] | None = None) -> tuple[dict, list[str]]:
+    """The base book's data with the listed prices of `names` merged in, and review notes
+    (`left_out`: (region, entry) -> why a listed price was not used, the note for that entry)."""
     data = copy.deepcopy(raw)
     data["read_on"] = today
     regions = {region: dict(over or {}) for region, over in data["regions"].items()}
@@ -94,7 +100,9 @@ def merge(raw: dict, base: PriceBook, listed: Mapping[str, Mapping[str, ListedPr
                 override = {"price": price_text(value), "source": price.source, "read_on": today}
             else:
                 if region in listed:
-                    notes.append(f"{region}: {name} is not in the Price List; kept the base price")
+                    notes.append((left_out or {}).get(
+                        (region, name),
+                        f"{region}: {name} is not in the Price List; kept the base price"))
                 old = base.entry(name, region if region in base.region_overrides else None)
                 if old.assumed_in(region):
                     # Not this region's own price: it stays assumed (from `read_in`, marked so).

@@ -93,6 +93,9 @@ STORAGE = {  # entry -> (service, usage type, unit, price per Price List unit)
     "rds_storage_gb_month": ("AmazonRDS", "RDS:GP2-Storage", "GB-Mo", "0.115"),
     "aurora_storage_gb_month": ("AmazonRDS", "Aurora:StorageUsage", "GB-Mo", "0.10"),
     "s3_put_1k": ("AmazonS3", "Requests-Tier1", "Requests", "0.000005"),
+    # The Cost and Usage Report's usage types; the Price List unit is not confirmed.
+    "s3_batch_job": ("AmazonS3", "BatchOperations-Jobs", "Jobs", "0.25"),
+    "s3_batch_million_objects": ("AmazonS3", "BatchOperations-Objects", "Objects", "0.000001"),
 }
 PREFIX = {"us-east-1": "", "eu-west-1": "EUW1-"}
 
@@ -193,8 +196,7 @@ def test_entries_the_api_does_not_carry_are_kept(tmp_path):
     _, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1})
     base = bundled_data()
     for name in ("rotation_month", "rotations_billed_max", "hours_per_month", "requests_hmac",
-                 "free_tier_requests", "s3_batch_job", "s3_batch_million_objects",
-                 "s3_dsse_gb"):
+                 "free_tier_requests", "s3_dsse_gb", "s3_standard_gb_month"):
         assert refreshed.data["entries"][name] == base["entries"][name], name
     assert refreshed.data["regions"] == base["regions"]  # same prices everywhere: no overrides
 
@@ -210,11 +212,11 @@ def test_a_changed_price_pins_the_regions_not_refreshed(tmp_path):
 
 def test_a_users_base_book_is_the_starting_point(tmp_path):
     data = bundled_data()
-    data["entries"]["s3_batch_job"]["price"] = "0.20"
+    data["entries"]["s3_dsse_gb"]["price"] = "0.004"
     base = tmp_path / "mine.yaml"
     base.write_text(yaml.safe_dump(data))
     book, _ = refreshed_book(tmp_path, {"us-east-1": US_EAST_1}, base=base)
-    assert book.value("s3_batch_job") == D("0.20")
+    assert book.value("s3_dsse_gb") == D("0.004")
     assert book.value("requests_gdkp_rsa") == D("12.00")
 
 
@@ -350,3 +352,48 @@ def test_a_server_error_page_is_one_line(capsys, monkeypatch, tmp_path):
     assert done.value.code == 1
     assert err == ("kmsplan: error: Price List GetProducts: 500: <!doctype html> <title>500 "
                    "Internal Server Error</title> <h1>Internal Server Error</h1>\n")
+
+
+def batch_pages(region, job=("Jobs", "0.25"), objects=("Objects", "0.000001")):
+    pages = storage_pages(region)
+    prefix = PREFIX.get(region, "X-")
+    pages["s3_batch_job"] = [product(prefix + "BatchOperations-Jobs", region,
+                                     ("Fee", job[0]), job[1], service="AmazonS3")]
+    pages["s3_batch_million_objects"] = [product(prefix + "BatchOperations-Objects", region,
+                                                 ("Fee", objects[0]), objects[1],
+                                                 service="AmazonS3")]
+    return pages
+
+
+def test_batch_operations_prices_per_region(tmp_path):
+    eu = batch_pages("eu-west-1", job=("Count", "0.27"), objects=("Objects", "0.0000011"))
+    book, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1, "eu-west-1": EU_WEST_1},
+                                     storage={"us-east-1": batch_pages("us-east-1"),
+                                              "eu-west-1": eu})
+    job = book.entry("s3_batch_job", "eu-west-1")
+    assert job.value == D("0.27")  # "Count" is one of the units a job price may come in
+    assert "usagetype EUW1-BatchOperations-Jobs" in job.source
+    assert not job.unconfirmed and not job.assumed_in("eu-west-1")
+    # A price per object, x 1,000,000 for the book's million objects.
+    assert book.value("s3_batch_million_objects", "eu-west-1") == D("1.1")
+    assert book.value("s3_batch_million_objects", "us-east-1") == D("1")
+    assert not any("batch" in note for note in refreshed.notes)
+
+
+def test_batch_operations_in_another_unit_keep_the_base_price(tmp_path):
+    # Unconfirmed entries: an unexpected unit, or a price ten times off the base book's (a
+    # price per million objects read as per object), is a note, not a stop, and not a price.
+    us = batch_pages("us-east-1", job=("Hours", "0.25"), objects=("Objects", "1.00"))
+    book, refreshed = refreshed_book(tmp_path, {"us-east-1": US_EAST_1},
+                                     storage={"us-east-1": us})
+    bundled = load_price_book()
+    for entry in ("s3_batch_job", "s3_batch_million_objects"):
+        kept = book.entry(entry)
+        assert kept.value == bundled.value(entry) and kept.source == bundled.entry(entry).source
+        assert kept.unconfirmed
+    assert refreshed.notes == [
+        "us-east-1: s3_batch_job: BatchOperations-Jobs: unit 'Hours', expected 'Jobs'; "
+        "kept the base price",
+        "us-east-1: s3_batch_million_objects: listed 1000000, not near the base price 1.00 "
+        "(another unit?); kept the base price",
+    ]
