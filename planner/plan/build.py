@@ -210,7 +210,7 @@ def build_plan(inventory: Inventory, settings: PlanSettings, usage: Usage,
                   + _unmatched_usage(inventory, usage, keys)
                   + remediation.one_time_warnings(everything, usage)),
         labour_priced=remediation.labour_priced(usage),
-        unsized=remediation.without_size(everything),
+        unsized=remediation.without_size(everything), usage=usage,
     )
     plan.warnings += _assumed_price_warnings(plan)
     plan.savings = plan_savings(plan, usage)  # before the forecast: retired keys leave it

@@ -87,5 +87,6 @@ def forecast(book: PriceBook, keys: list[KeyPlan], requests_now: Decimal,
             keys_after=keys_after, requests_after=requests_after,
             one_time=one_time if month == 1 else ZERO, storage_after=storage_after,
             key_units_now=units_now, key_units_after=units_after,
+            key_counts_now=dict(counts_now), key_counts_after=dict(counts_after),
         ))
     return rows

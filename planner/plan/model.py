@@ -69,6 +69,7 @@ class ResourcePlan:
     free_after: int = 0
     priced_now: int = 0  # symmetric requests priced for this resource, before the free tier
     priced_after: int = 0
+    bucket_key_now: bool | None = None  # an S3 bucket key in effect now (never for DSSE-KMS)
 
     @property
     def one_time_cost(self) -> Decimal:
@@ -129,6 +130,10 @@ class ForecastMonth:
     # region -> price book entry -> quantity (key-months, rotation key-months) behind keys_*
     key_units_now: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     key_units_after: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    # (region, rotations so far) -> customer managed keys billed this month: the workbook
+    # writes rotation key-months as keys x MIN(rotations, rotations_billed_max)
+    key_counts_now: dict[tuple[str, int], int] = field(default_factory=dict)
+    key_counts_after: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @property
     def now(self) -> Decimal:
@@ -161,6 +166,7 @@ class Plan:
     savings: object = None  # planner.plan.savings.Savings: idle keys and the other levers
     labour_priced: bool = True  # false: no labour rate or hours, one-time leaves labour out
     unsized: list[ResourcePlan] = field(default_factory=list)  # one-time priced without size
+    usage: object = None  # planner.usage.Usage the plan used: the workbook's live figures
 
     @property
     def all_actions(self) -> list[ResourcePlan]:

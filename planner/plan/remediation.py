@@ -109,6 +109,9 @@ def dsse_lines(book, resource) -> list[CostLine]:
                     Decimal(str(resource.size_gb)), resource.region)]
 
 
+REENCRYPTION_LINE = "Requests (symmetric, re-encryption)"
+
+
 def batch_lines(book, objects: int, decrypts_per_object: int, generate_per_object: Decimal,
                 region: str) -> list[CostLine]:
     """S3 Batch Operations copy-in-place of `objects` objects."""
@@ -123,7 +126,7 @@ def batch_lines(book, objects: int, decrypts_per_object: int, generate_per_objec
         _priced(book, "s3_put_1k", "S3 requests (COPY)", count / THOUSAND, region),
     ]
     if kms_requests:
-        lines.append(_priced(book, "requests_symmetric", "Requests (symmetric, re-encryption)",
+        lines.append(_priced(book, "requests_symmetric", REENCRYPTION_LINE,
                              kms_requests / TEN_THOUSAND, region))
     return lines
 

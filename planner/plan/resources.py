@@ -176,7 +176,7 @@ class ResourcePlanner:
             key_after=key_after if state_after in KMS_STATES else None,
             bucket_key_after=bucket_key_after, at_risk=at_risk, requests_now=now,
             requests_after=after, one_time=one_time, sources=self._share(sources),
-            figures=figures,
+            figures=figures, bucket_key_now=bucket_key_now,
         )
         self.note_key(resource, plan)
         if resource.resource_type == "db-cluster":

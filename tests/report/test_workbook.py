@@ -13,7 +13,7 @@ from pricing.present import round_cents
 from tests.factories import make_inventory, make_key, make_resource
 from tests.report.conftest import HOSTILE, plan_of, regional_plan, small_inventory
 
-SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Remediation",
+SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Free tier", "Remediation",
           "One-time lines", "Forecast", "Assumptions"]
 TABLE_SHEETS = SHEETS[1:]
 HEADLINES = {"Monthly cost now": "monthly_now", "Monthly cost after the plan": "monthly_after",

@@ -167,3 +167,100 @@ def test_edited_days_kept_and_hours_per_month_give_the_cli_figures(work):
     figures = headline(recalculated)
     for name, field in FIGURES.items():
         assert cents(figures[name]) == Decimal(cli[field]), name
+
+
+def price_book_with(**quantities) -> dict:
+    book = yaml.safe_load((resources.files("pricing") / "data" / "aws-kms-us.yaml")
+                          .read_text(encoding="utf-8"))
+    for entry, quantity in quantities.items():
+        book["entries"][entry]["quantity"] = quantity
+    return book
+
+
+def usage_file(path, **sections) -> str:
+    path.write_text(yaml.safe_dump({"schema": "kmsplan.usage/1", **sections}))
+    return str(path)
+
+
+def edit_resource_cell(path, out, resource_id: str, header: str, value) -> None:
+    """Overtype one cell of a resource's row on Resources (a per-resource input)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Resources"]
+    headers = [cell.value for cell in sheet[1]]
+    col = headers.index(header) + 1
+    [row] = [r for r in range(2, sheet.max_row + 1)
+             if sheet.cell(r, headers.index("resource id") + 1).value == resource_id]
+    assert sheet.cell(row, col).value == 500_000  # the usage file's figure, an input
+    sheet.cell(row, col).value = value
+    book.save(out)
+
+
+# Each kind of input: (the edit in the workbook, the same change for the CLI).
+LIVE_EDITS = {
+    "free-tier": ({"free_tier_requests": 5000}, {"prices": {"free_tier_requests": "5000"}}),
+    "rotations": ({"rotations_billed_max": 1}, {"prices": {"rotations_billed_max": "1"}}),
+    "default": ({"usage_bucket_monthly_get_requests": 1_000_000},
+                {"usage": {"defaults": {"bucket": {"monthly_get_requests": 1_000_000}}}}),
+    "reduction": ({"bucket_key_request_reduction": 0.9},
+                  {"usage": {"parameters": {"bucket_key_request_reduction": "0.9"}}}),
+}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The CLI at each edited input, and the base workbook with that input edited, all
+    recalculated by LibreOffice in one run."""
+    tmp = tmp_path_factory.mktemp("live")
+    save_inventory(hostile_inventory(), tmp / "inventory.json")
+    plan_cli(tmp, "base")
+    written, cli = [], {}
+    for name, (edits, change) in LIVE_EDITS.items():
+        options = []
+        if "prices" in change:
+            (tmp / f"{name}-prices.yaml").write_text(yaml.safe_dump(
+                price_book_with(**change["prices"])))
+            options += ["--prices", str(tmp / f"{name}-prices.yaml")]
+        if "usage" in change:
+            options += ["--usage", usage_file(tmp / f"{name}-usage.yaml", **change["usage"])]
+        cli[name] = (plan_cli(tmp, f"{name}-cli", *options), tmp / f"{name}-cli.xlsx")
+        edit_inputs(tmp / "base.xlsx", tmp / f"{name}-edited.xlsx", edits)
+        written.append(tmp / f"{name}-edited.xlsx")
+    # A per-resource figure from the usage file is an input on the resource's row.
+    measured = usage_file(tmp / "own.yaml", resources={
+        "app-uploads": {"monthly_get_requests": 500_000, "source": "CloudWatch, by hand"}})
+    plan_cli(tmp, "own", "--usage", measured)
+    edit_resource_cell(tmp / "own.xlsx", tmp / "own-edited.xlsx", "app-uploads",
+                       "usage figure 1", 2_000_000)
+    written.append(tmp / "own-edited.xlsx")
+    changed = usage_file(tmp / "own-changed.yaml", resources={
+        "app-uploads": {"monthly_get_requests": 2_000_000, "source": "CloudWatch, by hand"}})
+    cli["own"] = (plan_cli(tmp, "own-cli", "--usage", changed), tmp / "own-cli.xlsx")
+    out = recalculate(written, tmp)
+    return {name: (cli[name], path) for name, path in zip([*LIVE_EDITS, "own"], out,
+                                                            strict=True)}
+
+
+def summary_numbers(path) -> dict:
+    """Every number on the Summary above the Savings section (whose figures are the plan's
+    values, and say so)."""
+    sheet = openpyxl.load_workbook(path, data_only=True)["Summary"]
+    [savings] = [row for row in range(1, sheet.max_row + 1)
+                 if sheet.cell(row, 1).value == "Savings"]
+    return {cell.coordinate: cell.value for row in sheet.iter_rows(max_row=savings - 1)
+            for cell in row
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)}
+
+
+@pytest.mark.parametrize("name", [*LIVE_EDITS, "own"])
+def test_each_kind_of_input_edited_gives_the_cli_figures(live, name):
+    """Free tier, rotations billed, a usage default, the bucket-key reduction and a
+    per-resource figure: edited in the workbook and recalculated, every headline figure
+    and every number on the Summary equal the CLI's with the same input, to the cent."""
+    (summary, cli_book), recalculated = live[name]
+    figures = headline(recalculated)
+    for figure, field in FIGURES.items():
+        assert cents(figures[figure]) == Decimal(summary[field]), (name, figure)
+    mine, theirs = summary_numbers(recalculated), summary_numbers(cli_book)
+    differ = {cell: (mine.get(cell), value) for cell, value in theirs.items()
+              if mine.get(cell) is None or cents(mine[cell]) != cents(value)}
+    assert not differ, (name, differ)

@@ -22,6 +22,7 @@ from planner.report.workbook.assumptions import assumptions_table, write_assumpt
 from planner.report.workbook.coverage import coverage_table, write_coverage
 from planner.report.workbook.forecast import forecast_table, write_forecast
 from planner.report.workbook.forecast_years import write_forecast_years
+from planner.report.workbook.free_tier import FreeTier, free_tier_table, write_free_tier
 from planner.report.workbook.monthly import (
     keys_table,
     requests_table,
@@ -53,6 +54,7 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     summary = ctx.add_sheet("Summary")
     tables = {"coverage": coverage_table(ctx, plan), "resources": resources_table(ctx, plan),
               "keys": keys_table(ctx, plan), "requests": requests_table(ctx, plan),
+              "free_tier": free_tier_table(ctx, plan),
               "remediation": remediation_table(ctx, plan), "lines": lines_table(ctx, plan),
               "forecast": forecast_table(ctx, plan),
               "assumptions": assumptions_table(ctx, plan)}
@@ -62,10 +64,12 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     prices = write_assumptions(tables["assumptions"], plan)
     write_coverage(tables["coverage"], plan)
     write_keys(tables["keys"], plan, prices)
-    write_requests(tables["requests"], plan, prices)
+    free = FreeTier(tables["free_tier"], plan)  # where each scope's free share will be
+    write_requests(tables["requests"], plan, prices, free, tables["resources"])
+    write_free_tier(free, prices, tables["requests"])
     spans = write_lines(tables["lines"], plan, prices)
     write_remediation(tables["remediation"], plan, tables["lines"])
-    write_resources(tables["resources"], plan, prices, spans)
+    write_resources(tables["resources"], plan, prices, spans, free)
     months = write_forecast(tables["forecast"], plan, prices)
     write_forecast_years(tables["forecast"], plan, months)
     if reconciliation is not None:

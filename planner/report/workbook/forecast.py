@@ -27,13 +27,26 @@ def _group(plan: Plan, region: str | None) -> str | None:
     return region if any(e in overrides for e in KEY_ENTRIES) else None
 
 
-def _units(plan: Plan, units: dict, group: str | None) -> list[Decimal]:
+def _units(plan: Plan, units: dict, counts: dict, group: str | None, prices: Prices) -> list:
+    """Key-months and rotation key-months of the group's regions; rotation key-months as
+    keys x MIN(rotations, rotations_billed_max) where that gives the plan's figure."""
     totals = dict.fromkeys(KEY_ENTRIES, ZERO)
     for region, entries in units.items():
         if _group(plan, region) == group:
             for entry, quantity in entries.items():
                 totals[entry] += quantity
-    return [totals[e] for e in KEY_ENTRIES]
+    rotations = totals["rotation_month"]
+    cap = prices.inputs.get("rotations_billed_max")
+    by_rotations: dict[int, int] = {}
+    for (region, r), n in counts.items():
+        if r and _group(plan, region) == group:
+            by_rotations[r] = by_rotations.get(r, 0) + n
+    if cap is not None and by_rotations:
+        most = prices.values["rotations_billed_max"]
+        if sum(n * min(r, most) for r, n in by_rotations.items()) == rotations:
+            terms = "+".join(f"{n}*MIN({r},{cap})" for r, n in sorted(by_rotations.items()))
+            rotations = Formula("=" + terms, rotations)
+    return [totals["key_month"], rotations]
 
 
 def forecast_table(ctx: Context, plan: Plan) -> Table:
@@ -79,12 +92,12 @@ def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:
     for m in plan.forecast:
         row = [m.month, m.label]
         for g in groups:
-            row += _units(plan, m.key_units_now, g)
+            row += _units(plan, m.key_units_now, m.key_counts_now, g, prices)
         row += [Formula(keys_formula(2), m.keys_now),
                 Formula(f"={n}total_requests_now", m.requests_now),
                 Formula(f"={col(now_keys)}{{r}}+{col(now_keys + 1)}{{r}}", m.now)]
         for g in groups:
-            row += _units(plan, m.key_units_after, g)
+            row += _units(plan, m.key_units_after, m.key_counts_after, g, prices)
         one_time = Formula(f"={n}total_one_time", m.one_time) if m.month == 1 else ZERO
         row += [Formula(keys_formula(after_first), m.keys_after),
                 Formula(f"={n}total_requests_after", m.requests_after),

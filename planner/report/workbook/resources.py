@@ -12,8 +12,12 @@ from decimal import Decimal
 from planner.plan import remediation
 from planner.plan.actions import ACTIONS
 from planner.plan.model import ONE_TIME_PARTS, ZERO, Plan, ResourcePlan
+from planner.plan.requests import KMS_STATES
 from planner.report.tables import tag_columns
 from planner.report.workbook.assumptions import LABOUR_RATE, Prices, input_name
+from planner.report.workbook.free_tier import FreeTier
+from planner.report.workbook.live_requests import LiveRequests
+from planner.report.workbook.resource_columns import LETTER, RESOURCE_COLUMNS
 from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
 from pricing.costs import REQUESTS_PER_UNIT
 
@@ -25,18 +29,6 @@ LINE_COLUMNS = [
     Column("quantity", 12, "quantity"), Column("unit price", 12, "link"),
     Column("cost", 13, "currency"), Column("part", 24),
 ]  # each price's source is on Assumptions, beside the price cell the unit price refers to
-RESOURCE_COLUMNS = [
-    Column("account", 14), Column("region", 13), Column("service", 9),
-    Column("resource type", 14), Column("resource id", 36), Column("name", 28),
-    Column("tags", 28), Column("encryption", 16), Column("key now", 40), Column("target", 16),
-    Column("action", 26), Column("state after", 16), Column("key after", 40),
-    Column("bucket key after", 9), Column("at risk", 8), Column("downtime", 30, "wrap"),
-    Column("controls cleared", 24), Column("KMS requests now", 12, "integer"),
-    Column("free tier now", 12, "integer"), Column("monthly now", 12, "currency"),
-    Column("KMS requests after", 12, "integer"), Column("free tier after", 12, "integer"),
-    Column("monthly after", 12, "currency"), Column("one-time", 12, "currency"),
-    Column("quantities", 30), Column("sources", 50), Column("error", 30),
-]
 REMEDIATION_COLUMNS = [
     Column("action", 28), Column("service", 10), Column("resources", 11, "integer"),
     Column("downtime", 34, "wrap"), Column("controls cleared", 26),
@@ -81,6 +73,8 @@ def _quantity(line, p: ResourcePlan, prices: Prices):
     hours = prices.inputs.get(input_name("labour_hours", p.action))
     if line.price_entry == LABOUR_RATE and hours is not None:
         return Formula(f"={hours}", line.quantity)
+    if line.name == remediation.REENCRYPTION_LINE and p.bucket_key_after:
+        return _reencryption_requests(line, p, prices)
     kept = DAYS_KEPT.get(line.name)
     days = prices.inputs.get(kept[0]) if kept else None
     month = prices.inputs.get("hours_per_month")
@@ -91,6 +85,20 @@ def _quantity(line, p: ResourcePlan, prices: Prices):
         if abs(size * copies * value * HOURS_PER_DAY / hours_per_month - line.quantity) < SAME:
             return Formula(f"={size}*{copies}*{days}*{HOURS_PER_DAY}/{month}", line.quantity)
     return line.quantity
+
+
+def _reencryption_requests(line, p: ResourcePlan, prices: Prices):
+    """A bucket's copy in place: a Decrypt per object already on KMS, and a GenerateDataKey
+    per object less the bucket key's reduction, per 10,000 requests."""
+    reduction = prices.inputs.get("bucket_key_request_reduction")
+    objects = p.figures.get("object_count")
+    if reduction is None or not objects:
+        return line.quantity
+    decrypts = 1 if p.resource.encryption in KMS_STATES else 0
+    value = prices.values["bucket_key_request_reduction"]
+    if (objects * (decrypts + 1 - value)) / PER_UNIT != line.quantity:
+        return line.quantity
+    return Formula(f"={objects}*({decrypts}+1-{reduction})/{PER_UNIT}", line.quantity)
 
 
 def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
@@ -111,12 +119,15 @@ def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
     return spans
 
 
-def request_formula(prices: Prices, plan: Plan, key_ref: str | None, keys: dict, cols) -> str:
+def request_formula(prices: Prices, plan: Plan, key_ref: str | None, keys: dict,
+                    phase: str) -> str:
+    """(requests - free requests) / 10,000 x the symmetric price of the key's region."""
     key = keys.get(key_ref) if key_ref else None
     region = key.region if key is not None and key.region else None
     price = prices.name("requests_symmetric", region, plan.book.value("requests_symmetric",
                                                                       region))
-    return f"=({cols[0]}{{r}}-{cols[1]}{{r}})/{PER_UNIT}*{price}"
+    requests, free = LETTER[f"KMS requests {phase}"], LETTER[f"free tier {phase}"]
+    return f"=({requests}{{r}}-{free}{{r}})/{PER_UNIT}*{price}"
 
 
 CONTROLS = {name: " ".join(action.controls) for name, action in ACTIONS.items()}
@@ -130,36 +141,45 @@ def _joined(mapping: dict, cache: dict, separator: str) -> str:
     return text
 
 
-def resource_row(p: ResourcePlan, now: str, after: str, one_time, cache: dict,
+def resource_row(p: ResourcePlan, live: list, costs: list, one_time, cache: dict,
                  tags: list[str]) -> list:
+    """`live`: billing scope, usage figures, factor, events, requests and free requests now
+    and after (LiveRequests.cells); `costs`: the monthly cost now and after."""
     r, action = p.resource, ACTIONS[p.action]
     own = r.tags or {}
+    scope, figure_1, figure_2, factor, events, requests_now, free_now, requests_after, \
+        free_after = live
     return [
         r.account, r.region, r.service, r.resource_type, r.resource_id, r.name,
         "; ".join(f"{k}={v}" for k, v in own.items()), r.encryption,
         p.key_now or "", p.target, p.action, p.state_after, p.key_after or "",
         "" if p.bucket_key_after is None else p.bucket_key_after, p.at_risk, action.downtime,
-        CONTROLS[p.action], p.priced_now, p.free_now, Formula(now, p.request_cost_now),
-        p.priced_after, p.free_after, Formula(after, p.request_cost_after), one_time,
+        CONTROLS[p.action], scope, figure_1, figure_2, factor, events, requests_now, free_now,
+        costs[0], requests_after, free_after, costs[1], one_time,
         "; ".join(f"{k}={v}" for k, v in p.figures.items()),
         _joined(p.sources, cache, ": "), r.error or "", *(own.get(t, "") for t in tags),
     ]
 
 
-def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict) -> None:
+def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict,
+                    free: FreeTier) -> None:
     keys = {k.ref: k for k in plan.keys}
     formulas: dict = {}  # (key now, key after) -> formulas: most resources share a key
     cache: dict = {}
     tags = tag_columns(plan)
+    live = LiveRequests(plan, prices, free, table.ctx.styles)
     for index, p in enumerate(plan.all_actions):
         pair = formulas.get((p.key_now, p.key_after))
         if pair is None:
             pair = formulas[(p.key_now, p.key_after)] = (
-                request_formula(prices, plan, p.key_now, keys, ("R", "S")),
-                request_formula(prices, plan, p.key_after, keys, ("U", "V")))
-        cells = spans.get(index)
-        one_time = Formula("=" + sum_cells(cells, 9), p.one_time_cost) if cells else ZERO
-        table.add(resource_row(p, pair[0], pair[1], one_time, cache, tags))
+                request_formula(prices, plan, p.key_now, keys, "now"),
+                request_formula(prices, plan, p.key_after, keys, "after"))
+        cells, styles, costs = live.cells(p, keys)
+        one_time_cells = spans.get(index)
+        one_time = (Formula("=" + sum_cells(one_time_cells, 9), p.one_time_cost)
+                    if one_time_cells else ZERO)
+        costs = [Formula(pair[0], costs[0]), Formula(pair[1], costs[1])]
+        table.add(resource_row(p, cells, costs, one_time, cache, tags), styles)
     table.finish()
 
 

@@ -19,7 +19,7 @@ class Styles:
 
     NAMES = ("header", "text", "guarded", "wrap", "integer", "quantity", "currency", "price",
              "percent", "warning", "ok", "title", "subtitle", "label", "total", "note",
-             "input", "link")
+             "input", "link", "count_link")
 
     def __init__(self, book=None):
         self.styled = book is not None
@@ -48,6 +48,7 @@ class Styles:
                           border=1, border_color="#BF9000")
         # A formula that only repeats an input (=price_...): green, so nobody overtypes it.
         self.link = make(num_format=PRICE, font_color="#00B050")
+        self.count_link = make(num_format=INTEGER, font_color="#00B050")  # =usage_... defaults
         self.percent = make(num_format=PERCENT)
         self.warning = make(bold=True, font_color="#9C0006", bg_color="#FFC7CE", text_wrap=True)
         self.ok = make(bold=True, font_color="#006100", bg_color="#C6EFCE", text_wrap=True)

@@ -13,6 +13,7 @@ from planner.inventory import ENCRYPTION_STATES, SERVICES
 from planner.plan.model import ZERO, Plan
 from planner.report.workbook.coverage import members_note, service_groups
 from planner.report.workbook.forecast import storage_formula
+from planner.report.workbook.resource_columns import COL
 from planner.report.workbook.savings import write_savings
 from planner.report.workbook.tables import (
     Context,
@@ -159,9 +160,11 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
         sheet.write_string(top + i, 0, f"{label} requests", s.label)
         if len(members) > 1:
             sheet.write_comment(top + i, 0, members_note(members))
-        for col, cost_col, value in ((1, 19, now), (2, 22, after)):
+        for col, cost_col, value in ((1, COL["monthly now"], now),
+                                     (2, COL["monthly after"], after)):
             terms = [f"SUMIFS({c},{v},\"{service}\")" for service in members for c, v in
-                     zip(resources.ranges(cost_col), resources.ranges(2), strict=True)]
+                     zip(resources.ranges(cost_col), resources.ranges(COL["service"]),
+                         strict=True)]
             sheet.write_formula(top + i, col, f"=ROUND({'+'.join(terms) or '0'},2)",
                                 s.currency, number(round_cents(value)))
     # Assumed: a full copy replaces an incremental snapshot (ebs_snapshot_original_share).
@@ -189,7 +192,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
         # resource costs (the Resources sheet), so that rounding shows on its own row.
         exact = sum((v[col - 1] for v in by_service.values()), ZERO)
         other_value = round_cents(plan.request_cost(phase) - exact)
-        resource_costs = sum_of(resources.ranges(19 if phase == "now" else 22))
+        resource_costs = sum_of(resources.ranges(COL[f"monthly {phase}"]))
         sheet.write_formula(other, col, f"=ROUND({letter}{all_requests + 1}-{resource_costs},2)",
                             s.currency, number(other_value))
         total = plan.monthly_now if phase == "now" else plan.monthly_after
