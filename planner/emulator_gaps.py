@@ -7,6 +7,11 @@ GetKeyLastUsage, which the emulator lacks too, fails at once with NotImplemented
 (real answers: Stubber tests in tests/scan/test_kms.py).
 
 A WSGI middleware in front of moto's application; everything else goes to moto untouched.
+
+Athena: botocore 1.44 speaks rest-json to it (POST /query-executions, GET
+/query-executions/{id}/results), as AWS serves it; moto 5.2 parses rest-json requests with
+botocore's model, but routes only Athena's earlier JSON-RPC path "/" to it, so every other path
+was a 404. The server's Athena application routes every path to the same dispatcher.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ QUERY_GAPS = {  # (SigV4 service, Action) -> the empty answer in the service's X
         b'</RequestId></ResponseMetadata></DescribeServerlessCachesResponse>'),
 }
 QUERY_SERVICES = {service for service, _ in QUERY_GAPS}
+# Services whose requests moto parses on any path but routes from "/" only (see above).
+EVERY_PATH = {"athena"}
 
 
 class FillGaps:
@@ -74,6 +81,7 @@ def _moto_answers(target: str) -> bool:
 def threaded_server(ip_address: str, port: int):
     """moto's ThreadedMotoServer with FillGaps in front of its application."""
     from moto.moto_server.werkzeug_app import (
+        HTTP_METHODS,
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,
@@ -81,9 +89,17 @@ def threaded_server(ip_address: str, port: int):
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import make_server
 
+    def backend_app(service: str):
+        app = create_backend_app(service)
+        if service in EVERY_PATH:
+            endpoint = next(rule.endpoint for rule in app.url_map.iter_rules()
+                            if rule.endpoint.endswith(".dispatch"))
+            app.add_url_rule("/<path:rest>", endpoint=endpoint, methods=HTTP_METHODS)
+        return app
+
     class Server(ThreadedMotoServer):
         def _server_entry(self) -> None:  # moto's own, with the middleware added
-            app = FillGaps(DomainDispatcherApplication(create_backend_app))
+            app = FillGaps(DomainDispatcherApplication(backend_app))
             self._server = make_server(self._ip_address, self._port, app, True,
                                        request_handler=MotoRequestHandler)
             self._server_ready_event.set()

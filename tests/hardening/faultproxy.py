@@ -9,14 +9,19 @@ read). The scanner meets these answers through the same boto3 code path as real 
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import botocore.exceptions
+import botocore.session
 
 MAX_HANG_SECONDS = 30.0  # a hung answer never outlives a test
 
@@ -33,6 +38,29 @@ class Answer:
 Rewrite = Callable[[int, dict, bytes], Answer | None]
 
 
+@functools.cache
+def _rest_json_routes(service: str) -> list[tuple[str, re.Pattern, str]]:
+    """(method, path pattern, operation name) of a rest-json service, from botocore's model."""
+    try:  # a signing name need not name a model (CloudWatch signs as "monitoring")
+        model = botocore.session.get_session().get_service_model(service)
+    except botocore.exceptions.UnknownServiceError:
+        return []
+    if model.protocol != "rest-json":
+        return []
+    routes = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        path = re.escape(http["requestUri"].partition("?")[0])
+        label = r"\\\{\w+(?:\\\+)?\\\}"  # "{Name}" or "{Name+}" as re.escape wrote it
+        routes.append((http["method"], re.compile(f"^{re.sub(label, '[^/]+', path)}/?$"), name))
+    return routes
+
+
+def rest_json_operation(service: str, method: str, path: str) -> str | None:
+    return next((name for verb, pattern, name in _rest_json_routes(service)
+                 if verb == method and pattern.match(urlsplit(path).path)), None)
+
+
 def operation_of(method: str, path: str, headers, body: bytes) -> str:
     """The API operation a request calls, for the protocols the scanner uses."""
     target = headers.get("X-Amz-Target")
@@ -43,6 +71,10 @@ def operation_of(method: str, path: str, headers, body: bytes) -> str:
     action = (form.get("Action") or query.get("Action") or [None])[0]
     if action:  # query protocols: EC2, RDS, STS, CloudWatch
         return action
+    scope = headers.get("Authorization", "").split("/")  # Credential=id/date/region/service
+    found = rest_json_operation(scope[3], method, path) if len(scope) > 4 else None
+    if found:  # rest-json: Athena (its operation from botocore's model of the service)
+        return found
     parts = [p for p in urlsplit(path).path.split("/") if p]
     if method == "GET" and not parts:
         return "ListBuckets"
