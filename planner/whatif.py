@@ -166,6 +166,15 @@ def _apply(base: PlanSettings, usage: Usage, book: PriceBook, scenario: Scenario
 def run_whatif(inventory: Inventory, base: PlanSettings, usage: Usage, book: PriceBook,
                scenarios: list[Scenario], label: str = "scenarios") -> list[ScenarioResult]:
     """The base plan first, then one plan per scenario, all from the same inventory."""
+    return [ScenarioResult(s, build_plan(inventory, st, u, b))
+            for s, st, u, b in scenario_runs(base, usage, book, scenarios, label)]
+
+
+def scenario_runs(base: PlanSettings, usage: Usage, book: PriceBook, scenarios: list[Scenario],
+                  label: str = "scenarios") -> list[tuple]:
+    """(scenario, settings, usage, price book) of the base and each scenario, every one
+    checked before any is planned, so bad input fails fast; planning one at a time keeps one
+    plan in memory (kmsplan whatif)."""
     runs = [(Scenario("base", {}), base, usage, book)]
     seen = {"base"}
     for scenario in scenarios:
@@ -178,8 +187,7 @@ def run_whatif(inventory: Inventory, base: PlanSettings, usage: Usage, book: Pri
         seen.add(scenario.name)
     for scenario in scenarios:
         runs.append((scenario, *_apply(base, usage, book, scenario, label)))
-    # Settle every scenario's settings before the (slower) planning, so bad input fails fast.
-    return [ScenarioResult(s, build_plan(inventory, st, u, b)) for s, st, u, b in runs]
+    return runs
 
 
 def describe_changes(scenario: Scenario) -> str:
@@ -190,7 +198,11 @@ def describe_changes(scenario: Scenario) -> str:
 
 def comparison(results: list[ScenarioResult]) -> list[dict]:
     """One row per scenario: the figures a side-by-side view shows (Decimals, not rounded)."""
-    return [{
+    return [comparison_row(r) for r in results]
+
+
+def comparison_row(r: ScenarioResult) -> dict:
+    return {
         "name": r.scenario.name,
         "changes": describe_changes(r.scenario),
         "monthly_now": r.plan.monthly_now,
@@ -208,4 +220,4 @@ def comparison(results: list[ScenarioResult]) -> list[dict]:
         "labour_priced": r.plan.labour_priced,
         "new_keys": r.plan.new_keys,
         "free_tier_requests_applied": r.plan.free_tier_after,
-    } for r in results]
+    }

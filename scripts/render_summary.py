@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DPI = 110
-# The first page, without the cells' notes (they would print as icons over the tables).
-FIRST_PAGE = ('{"PageRange":{"type":"string","value":"1"},'
-              '"ExportNotes":{"type":"boolean","value":"false"}}')
+# Every page, without the cells' notes (they would print as icons over the tables); the
+# Summary's first page is found by its title (the Read me sheet comes before it).
+NO_NOTES = '{"ExportNotes":{"type":"boolean","value":"false"}}'
+SUMMARY_TITLE = "KMS encryption plan: budget review"
 
 
 def sample_workbook(folder: Path) -> Path:
@@ -45,23 +46,37 @@ def render(workbook: Path, png: Path, folder: Path) -> None:
                  "(poppler-utils)")
     profile = folder / "profile"
     subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--norestore", "--convert-to", f"pdf:calc_pdf_Export:{FIRST_PAGE}",
+                    "--norestore", "--convert-to", f"pdf:calc_pdf_Export:{NO_NOTES}",
                     "--outdir", str(folder), str(workbook)], check=True, capture_output=True,
                    timeout=300)
     pdf = folder / (workbook.stem + ".pdf")
-    height = content_height(pdf)
+    page = summary_page(pdf)
+    height = content_height(pdf, page)
     crop = ["-x", "0", "-y", "0", "-W", str(int(11 * DPI)), "-H", str(height)] if height else []
-    subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile",
-                    *crop, str(pdf), str(png.with_suffix(""))], check=True)
+    subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
+                    "-singlefile", *crop, str(pdf), str(png.with_suffix(""))], check=True)
 
 
-def content_height(pdf: Path) -> int | None:
+def summary_page(pdf: Path) -> int:
+    """The first page with the Summary's title (1 when pdftotext is missing)."""
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        return 1
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for number, page in enumerate(text.split("\f"), start=1):
+        if SUMMARY_TITLE in page:
+            return number
+    sys.exit(f"render_summary: no page of {pdf.name} has the Summary's title")
+
+
+def content_height(pdf: Path, page: int) -> int | None:
     """Pixels from the top of the page to just below its lowest word (the chart legends end
     the charts), so the PNG has no empty half page."""
     pdftotext = shutil.which("pdftotext")
     if not pdftotext:
         return None
-    words = subprocess.run([pdftotext, "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+    words = subprocess.run([pdftotext, "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
                            check=True, capture_output=True, text=True).stdout
     bottoms = [float(y) for y in re.findall(r'yMax="([0-9.]+)"', words)]
     return int(max(bottoms) * DPI / 72) + 30 if bottoms else None

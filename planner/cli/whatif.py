@@ -51,10 +51,18 @@ def whatif(
 
     from planner.cli.progress import status
     from planner.inventory import load_inventory
+    from planner.plan import build_plan
     from planner.report.summary import summary, write_json
     from planner.report.workbook import write_scenarios_workbook
     from planner.usage import load_usage
-    from planner.whatif import comparison, load_scenarios, run_whatif, vary_scenarios
+    from planner.whatif import (
+        ScenarioResult,
+        comparison_row,
+        describe_changes,
+        load_scenarios,
+        scenario_runs,
+        vary_scenarios,
+    )
     from planner.workbook_inputs import apply_workbook_inputs
     from pricing import load_price_book
 
@@ -72,17 +80,30 @@ def whatif(
     base_usage, base_book = load_usage(usage), load_price_book(prices)
     if inputs is not None:
         base_usage, base_book = apply_workbook_inputs(inputs, base_usage, base_book)
-    with status("Planning each scenario", quiet):
-        results = run_whatif(load_inventory(inventory), base, base_usage, base_book, chosen,
-                             str(scenarios or "--vary"))
-    rows = comparison(results)
-    print_warnings(results[0].plan.warnings)
-    with status("Writing the workbook", quiet):
-        write_scenarios_workbook([(r.scenario.name, r.plan) for r in results], out_path)
+    runs = scenario_runs(base, base_usage, base_book, chosen, str(scenarios or "--vary"))
+    loaded = load_inventory(inventory)
+    rows, documents, warnings = [], [], []
+    scenario_of = {run[0].name: run[0] for run in runs}
+
+    def plans():  # one at a time: the workbook writer lets each go before the next
+        for scenario, settings, usage_, book in runs:
+            yield scenario.name, build_plan(loaded, settings, usage_, book)
+
+    def collect(name, plan) -> None:
+        scenario = scenario_of[name]
+        rows.append(comparison_row(ScenarioResult(scenario, plan)))
+        documents.append({**summary(plan), "name": name,
+                          "changes": describe_changes(scenario)})
+        if not warnings:
+            warnings.append(plan.warnings)
+
+    with status("Planning each scenario and writing the workbook", quiet):
+        write_scenarios_workbook(
+            plans(), out_path, on_plan=collect,
+            changes={name: describe_changes(s) for name, s in scenario_of.items()})
+    print_warnings(warnings[0])
     if json_path:
-        write_json({"schema": "kmsplan.whatif/1", "scenarios": [
-            {**summary(r.plan), "name": r.scenario.name, "changes": row["changes"]}
-            for r, row in zip(results, rows, strict=True)]}, json_path)
+        write_json({"schema": "kmsplan.whatif/1", "scenarios": documents}, json_path)
     # One column per scenario: the figures stay whole however many there are.
     table = Table(title="kmsplan whatif: one column per scenario")
     table.add_column("", no_wrap=True)

@@ -47,7 +47,7 @@ def test_a_us_east_1_price_used_in_another_region_is_marked_assumed(tmp_path):
     # The eu volume's snapshot line refers to the assumed eu cell, the us volume's to the base.
     lines = openpyxl.load_workbook(path)["One-time lines"]
     prices = {r[0].value: r[8].value for r in lines.iter_rows(min_row=2)
-              if r[5].value.startswith("Snapshot")}
+              if (r[5].value or "").startswith("Snapshot")}
     assert prices == {"vol-us": "=price_ebs_snapshot_gb_month",
                       "vol-eu": "=price_ebs_snapshot_gb_month_eu_west_1"}
 

@@ -8,14 +8,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.report.workbook import write_workbook
+from planner.report.workbook import MAX_ROWS, write_workbook
 from pricing.present import round_cents
 from tests.factories import make_inventory, make_key, make_resource
 from tests.report.conftest import HOSTILE, plan_of, regional_plan, small_inventory
 
-SHEETS = ["Summary", "Coverage", "Resources", "Keys", "Requests", "Free tier", "Remediation",
-          "One-time lines", "Forecast", "Assumptions"]
-TABLE_SHEETS = SHEETS[1:]
+SHEETS = ["Read me", "Summary", "Coverage", "Resources", "Keys", "Requests", "Free tier",
+          "Remediation", "One-time lines", "Forecast", "Assumptions"]
+TABLE_SHEETS = SHEETS[2:]
 HEADLINES = {"Monthly cost now": "monthly_now", "Monthly cost after the plan": "monthly_after",
              "One-time cost": "one_time", "Year 1 (after the plan, with one-time)": "year_1",
              "3 years (after the plan, with one-time)": "year_3", "New keys": "new_keys"}
@@ -65,7 +65,10 @@ def test_cached_values_are_the_plans_figures(rich_plan, rich_book):
                         ("year_3", rich_plan.year_total(3))):
         assert Decimal(str(round(figures[name], 2))) == round_cents(value), name
     keys = pd.read_excel(rich_book, sheet_name="Keys")
+    total, keys = keys[keys["key"] == "Total"], keys[keys["key"] != "Total"]
     assert round(keys["monthly after"].sum(), 2) == float(round_cents(rich_plan.key_cost("after")))
+    # The Total row below the keys: the same sum.
+    assert total["monthly after"].tolist() == [pytest.approx(keys["monthly after"].sum())]
     requests = pd.read_excel(rich_book, sheet_name="Requests")
     after = requests[requests["phase"] == "after"]["cost"].sum()
     assert round(after, 2) == float(round_cents(rich_plan.request_cost("after")))
@@ -79,10 +82,17 @@ def test_sheets_tables_frozen_headers_and_formats(rich_book):
     assert book.sheetnames == SHEETS
     for name in TABLE_SHEETS:
         sheet = book[name]
-        assert sheet.freeze_panes == "A2", name
+        # Resources keeps its columns up to the resource id in view too, Keys its key,
+        # Requests its phase, billing scope and key.
+        kept = {"Resources": "F2", "Keys": "B2", "Requests": "D2"}
+        assert sheet.freeze_panes == kept.get(name, "A2"), name
         assert len(sheet.tables) == 1, name
         table = next(iter(sheet.tables.values()))
-        assert table.ref.startswith("A1:") and table.ref.endswith(str(sheet.max_row)), name
+        # The table ends at the last row, or just above a "Total" row.
+        totalled = sheet.cell(sheet.max_row, 1).value == "Total"
+        last = sheet.max_row - 1 if totalled else sheet.max_row
+        assert table.ref.startswith("A1:") and table.ref.endswith(str(last)), name
+        assert totalled == (name in ("Keys", "Remediation", "One-time lines")), name
     assert book["Summary"].freeze_panes == "A2"
     summary = book["Summary"]
     assert summary.page_setup.orientation == "landscape"
@@ -106,7 +116,7 @@ def test_prices_live_in_one_named_cell_each(rich_book, rich_plan):
     requests = book["Requests"]
     prices = {requests.cell(r, 11).value for r in range(2, requests.max_row + 1)}
     assert prices <= {"=price_requests_symmetric"}
-    assert requests["L2"].value == "=J2/10000*K2"
+    assert requests["L2"].value == "=J2/request_price_unit*K2"
     assumptions = pd.read_excel(rich_book, sheet_name="Assumptions")
     rows = assumptions[assumptions["section"] == "price"]
     assert set(rows["name"]) == {e.name for e in rich_plan.book.entries.values() if e.is_price}
@@ -148,7 +158,7 @@ def test_rows_past_the_sheet_limit_continue_on_numbered_sheets(rich_plan, tmp_pa
     assert parts[1] == "Resources (2)"
     second = book["Resources (2)"]
     assert "Continued from sheet 'Resources'" in second["A1"].value
-    assert second["A2"].value == "account" and second.freeze_panes == "A3"
+    assert second["A2"].value == "account" and second.freeze_panes == "F3"
     ids = [c.value for name in parts for c in book[name]["E"][1 if name == parts[0] else 2:]]
     assert ids == [p.resource.resource_id for p in rich_plan.all_actions]
     assert headline(path) == headline_of(rich_plan)
@@ -237,3 +247,143 @@ def test_no_at_risk_line_names_the_services_a_partial_scan_left_out(tmp_path):
     assert cells == ["No scanned resource uses a disabled or deleted key or a key pending "
                      f"deletion (not scanned: {', '.join(missing)})."]
     assert "ebs" in missing and "s3" not in missing
+
+
+@pytest.mark.parametrize("max_rows", [MAX_ROWS, 12])
+def test_a_streamed_table_holds_the_same_cells(rich_plan, tmp_path, max_rows):
+    """Tables longer than stream_rows are written row by row (constant_memory): the same
+    cells, values and formulas, with a filter instead of an Excel table; also split over
+    continuation sheets."""
+    write_workbook(rich_plan, tmp_path / "kept.xlsx", max_rows=max_rows)
+    write_workbook(rich_plan, tmp_path / "streamed.xlsx", max_rows=max_rows, stream_rows=5)
+    kept = openpyxl.load_workbook(tmp_path / "kept.xlsx")
+    streamed = openpyxl.load_workbook(tmp_path / "streamed.xlsx")
+    assert streamed.sheetnames == kept.sheetnames
+    def cells(sheet):  # an array formula compares by its text
+        return [[getattr(c.value, "text", c.value) for c in row] for row in sheet.iter_rows()]
+
+    def heights(sheet):
+        return {r: d.height for r, d in sheet.row_dimensions.items() if d.height}
+
+    for name in kept.sheetnames:
+        assert cells(streamed[name]) == cells(kept[name]), name
+        assert heights(streamed[name]) == heights(kept[name]), name  # wrapped rows' heights
+    assert heights(streamed["Resources"])  # some downtime texts wrap
+    resources = streamed["Resources"]
+    assert not resources.tables and kept["Resources"].tables
+    assert resources.auto_filter.ref.startswith("A1:")
+    assert resources.freeze_panes == "F2"  # the header and the columns to the resource id
+    assert streamed["Free tier"].tables  # short tables keep their Excel table
+    assert streamed["Forecast"].tables  # and so does a table with cells beside it
+
+
+@pytest.mark.parametrize("stream_rows", [10**9, 5])
+def test_the_fast_cell_writer_writes_what_xlsxwriter_writes(rich_plan, tmp_path, monkeypatch,
+                                                            stream_rows):
+    """PlanSheet writes numbers, strings and formulas itself (the write loop of a large plan):
+    every part of the file is byte for byte what XlsxWriter's own writer gives."""
+    import zipfile
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from planner.report.workbook.tables import PlanSheet
+
+    write_workbook(rich_plan, tmp_path / "fast.xlsx", stream_rows=stream_rows)
+    monkeypatch.setattr(PlanSheet, "_write_cell", Worksheet._write_cell)
+    write_workbook(rich_plan, tmp_path / "xlsxwriter.xlsx", stream_rows=stream_rows)
+    with zipfile.ZipFile(tmp_path / "fast.xlsx") as fast, \
+            zipfile.ZipFile(tmp_path / "xlsxwriter.xlsx") as theirs:
+        names = [n for n in fast.namelist() if n != "docProps/core.xml"]  # a timestamp
+        assert names == [n for n in theirs.namelist() if n != "docProps/core.xml"]
+        for name in names:
+            assert fast.read(name) == theirs.read(name), name
+
+
+def test_every_sheet_prints_landscape_with_header_rows_and_a_footer(rich_plan, rich_book):
+    book = openpyxl.load_workbook(rich_book)
+    scan_date = rich_plan.inventory.scanned_at[:10]
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape", name
+        if name == "Forecast":  # the months on page 1 at a legible scale, the years after
+            assert not sheet.sheet_properties.pageSetUpPr.fitToPage
+            assert 40 <= sheet.page_setup.scale < 100
+            header = [c.value for c in sheet[1]]
+            block = header.index("By year (months as shown + rounding = year)")
+            # The break right of the table: the empty column between goes with the block.
+            assert [b.id for b in sheet.col_breaks.brk] == [block - 1]
+        else:
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        # Footer: the sheet's name (&A), "Page N of M" and the scan's date.
+        footer = sheet.oddFooter
+        assert (footer.left.text, footer.center.text) == ("&A", "Page &P of &N"), name
+        assert footer.right.text == f"scan of {scan_date}", name
+        if name in TABLE_SHEETS:  # the header row printed on every page
+            assert sheet.print_title_rows == "$1:$1", name
+    # Wide tables print several pages across, repeating the columns kept in view.
+    assert book["Resources"].print_title_cols == "$A:$E"
+    assert book["Keys"].print_title_cols == "$A:$A"
+    assert book["Coverage"].page_setup.fitToWidth in (None, 1)
+
+
+def test_at_risk_rows_are_highlighted_on_resources(rich_book):
+    sheet = openpyxl.load_workbook(rich_book)["Resources"]
+    header = [c.value for c in sheet[1]]
+    letter = openpyxl.utils.get_column_letter(header.index("at risk") + 1)
+    [(ranges, rules)] = [(str(r.sqref), r.rules) for r in sheet.conditional_formatting]
+    assert ranges.startswith("A2:") and ranges.endswith(str(sheet.max_row))
+    assert [rule.formula for rule in rules] == [[f'${letter}2="yes"']]
+    assert rules[0].dxf.fill.bgColor.rgb.endswith("FFC7CE")
+    assert any(c.value == "yes" for c in sheet[letter][1:])  # the rich plan has some
+
+
+def test_read_me_explains_the_scan_and_every_state_and_action(rich_plan, rich_book):
+    from planner.coverage import LADDER
+    from planner.plan.actions import ACTIONS
+
+    sheet = openpyxl.load_workbook(rich_book)["Read me"]
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r[0]}
+    inv = rich_plan.inventory
+    assert rows["Scan"].startswith(f"{inv.scanned_at}: {len(inv.accounts)} account(s)")
+    assert f"{len(inv.resources):,} resources" in rows["Scan"]
+    assert f"target {rich_plan.settings.target}" in rows["Plan"]
+    assert "--inputs" in rows["Change an assumption"]
+    glossary = set(rows)
+    assert set(LADDER) | {"unknown"} <= glossary  # every encryption state
+    assert set(ACTIONS) <= glossary  # every action, with its downtime
+    assert all("Downtime:" in rows[action] for action in ACTIONS)
+    # A wrapped text's row is as tall as its lines, so the next row does not print over it.
+    for row in sheet.iter_rows(min_row=2):
+        text = row[1].value or ""
+        if len(text) > 100:
+            height = sheet.row_dimensions[row[0].row].height
+            assert height and height >= 15 * (len(text) // 100 + 1) - 1, text[:40]
+
+
+def test_wrapped_text_rows_are_tall_enough_and_month_rows_are_even(rich_book):
+    book = openpyxl.load_workbook(rich_book)
+    sheet = book["Assumptions"]
+    header = [c.value for c in sheet[1]]
+    col = header.index("description or provenance")
+    width = sheet.column_dimensions[openpyxl.utils.get_column_letter(col + 1)].width
+    long = [row for row in sheet.iter_rows(min_row=2)
+            if len(row[col].value or "") > width + 1]
+    assert long  # the price book's descriptions wrap
+    for row in long:
+        lines = min(8, len(row[col].value) // int(width) + 1)
+        assert sheet.row_dimensions[row[0].row].height >= 15 * lines - 1, row[col].value
+    # No row of the month table is taller than the others (a note beside it once made one).
+    forecast = book["Forecast"]
+    assert {forecast.row_dimensions[r].height for r in range(2, 38)} == {None}
+
+
+def test_request_costs_divide_by_the_named_unit_not_a_literal(rich_book):
+    """A request price is per 10,000 requests: formulas say so by the named cell."""
+    book = openpyxl.load_workbook(rich_book)
+    [(sheet_name, cell)] = list(book.defined_names["request_price_unit"].destinations)
+    assert book[sheet_name][cell].value == 10000
+    formulas = [c.value for sheet in book for row in sheet.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    assert not [f for f in formulas if "10000" in f]
+    using = [f for f in formulas if "/request_price_unit" in f]
+    assert len(using) > 10  # Requests, Resources and one-time re-encryption lines

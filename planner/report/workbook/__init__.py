@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import xlsxwriter
@@ -29,6 +29,7 @@ from planner.report.workbook.monthly import (
     write_keys,
     write_requests,
 )
+from planner.report.workbook.read_me import write_read_me
 from planner.report.workbook.reconciliation import reconciliation_table, write_reconciliation
 from planner.report.workbook.resources import (
     lines_table,
@@ -38,19 +39,23 @@ from planner.report.workbook.resources import (
     write_remediation,
     write_resources,
 )
-from planner.report.workbook.scenarios import write_scenarios
+from planner.report.workbook.scenarios import scenario_row, write_scenarios
 from planner.report.workbook.styles import Styles
 from planner.report.workbook.summary import write_summary
-from planner.report.workbook.tables import MAX_ROWS, Context
+from planner.report.workbook.tables import MAX_ROWS, STREAM_ROWS, Context
 
 __all__ = ["MAX_ROWS", "write_plan_sheets", "write_scenarios_workbook", "write_workbook"]
 
 
 def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names: str = "",
-                      max_rows: int = MAX_ROWS, reconciliation=None) -> dict[str, str]:
-    """Write Summary ... Assumptions for `plan`; returns headline figure -> defined name."""
-    ctx = Context(book, styles, max_rows, prefix, names)
+                      max_rows: int = MAX_ROWS, reconciliation=None,
+                      stream_rows: int = STREAM_ROWS, read_me: bool = False) -> dict[str, str]:
+    """Write Summary ... Assumptions for `plan` (and a Read me first); returns headline
+    figure -> defined name."""
+    ctx = Context(book, styles, max_rows, stream_rows, prefix, names, footer=scan_footer(plan))
     # Sheets appear in the order they are added: add them all in reading order, then fill.
+    if read_me:
+        write_read_me(book, styles, ctx.add_sheet("Read me"), plan, ctx.footer)
     summary = ctx.add_sheet("Summary")
     tables = {"coverage": coverage_table(ctx, plan), "resources": resources_table(ctx, plan),
               "keys": keys_table(ctx, plan), "requests": requests_table(ctx, plan),
@@ -98,30 +103,52 @@ def _workbook(path: Path) -> Iterator[xlsxwriter.Workbook]:
                       str(path)) from None
 
 
+def scan_footer(plan: Plan) -> str:
+    """The right of every printed page's footer."""
+    return f"scan of {(plan.inventory.scanned_at or '')[:10]}"
+
+
 def write_workbook(plan: Plan, path: str | Path, max_rows: int = MAX_ROWS,
-                   reconciliation=None) -> None:
+                   reconciliation=None, stream_rows: int = STREAM_ROWS) -> None:
     """The budget-review workbook at `path`, replacing any previous one only when whole;
     with a Reconciliation (planner.reconcile) it gets that sheet too."""
     with _workbook(Path(path)) as book:
         write_plan_sheets(book, plan, Styles(book), max_rows=max_rows,
-                          reconciliation=reconciliation)
+                          reconciliation=reconciliation, stream_rows=stream_rows, read_me=True)
 
 
 def sheet_prefix(index: int, name: str) -> str:
-    """A short sheet prefix per scenario: sheet names hold at most 31 characters."""
-    clean = re.sub(r"[\[\]:*?/\\']", "", name).strip()[:9]
+    """A short, readable sheet prefix per scenario (sheet names hold at most 31 characters):
+    the value a --vary scenario sets ("key-strategy=service" -> "2.service "), else the name."""
+    readable = name.partition("=")[2] or name
+    clean = re.sub(r"[\[\]:*?/\\']", "", readable).strip()[:9]
     return f"{index}.{clean} " if clean else f"{index}. "
 
 
-def write_scenarios_workbook(named_plans: list[tuple[str, Plan]], path: str | Path,
-                             max_rows: int = MAX_ROWS) -> None:
-    """A Scenarios comparison sheet, then each plan's sheets under its own prefix."""
+def write_scenarios_workbook(named_plans: Iterable[tuple[str, Plan]], path: str | Path,
+                             max_rows: int = MAX_ROWS, stream_rows: int = STREAM_ROWS,
+                             changes: dict[str, str] | None = None,
+                             on_plan: Callable[[str, Plan], None] | None = None) -> None:
+    """A Read me and a Scenarios comparison sheet, then each plan's sheets under its own
+    prefix. `named_plans` may be a generator: each plan is written, handed to `on_plan`, and
+    let go before the next is made, so memory does not grow with the scenarios. `changes`:
+    scenario name -> what it changes, for the Scenarios sheet."""
     with _workbook(Path(path)) as book:
         styles = Styles(book)
+        read_me = book.add_worksheet("Read me")
         sheet = book.add_worksheet("Scenarios")
-        headlines = []
-        for index, (name, plan) in enumerate(named_plans, start=1):
-            names = write_plan_sheets(book, plan, styles, sheet_prefix(index, name),
-                                      f"s{index}_", max_rows)
-            headlines.append((name, plan, names))
-        write_scenarios(book, styles, sheet, headlines)
+        rows, footer = [], ""
+        index = 0  # not enumerate(): it keeps its last (index, item) tuple, and so a plan
+        for name, plan in named_plans:
+            index += 1
+            if index == 1:
+                footer = scan_footer(plan)
+                write_read_me(book, styles, read_me, plan, footer)
+            prefix = sheet_prefix(index, name)
+            names = write_plan_sheets(book, plan, styles, prefix, f"s{index}_", max_rows,
+                                      stream_rows=stream_rows)
+            rows.append(scenario_row(name, (changes or {}).get(name, ""), prefix, plan, names))
+            if on_plan is not None:
+                on_plan(name, plan)
+            del plan  # the next plan is made while this one could still be held
+        write_scenarios(book, styles, sheet, rows, footer)

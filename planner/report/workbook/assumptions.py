@@ -16,8 +16,10 @@ from planner.plan.actions import ACTIONS
 from planner.plan.model import Plan
 from planner.report.workbook.tables import Column, Context, Table, cell_ref
 from planner.usage import PARAMETERS
+from pricing.costs import REQUESTS_PER_UNIT
 
 LABOUR_RATE = "labour_rate_usd_per_hour"
+REQUEST_UNIT = "request_price_unit"
 COLUMNS = [
     Column("section", 12), Column("name", 30), Column("region", 14), Column("value", 16),
     Column("unit", 14), Column("description or provenance", 48, "wrap"),
@@ -37,6 +39,7 @@ class Prices:
         self.cells: dict[tuple[str, str | None], tuple[str, Decimal]] = {}
         self.inputs: dict[str, str] = {}  # contract name -> defined name (with any prefix)
         self.values: dict[str, Decimal] = {}  # contract name -> the value the plan used
+        self.request_unit = str(int(REQUESTS_PER_UNIT))  # the name of its cell, once written
 
     def define(self, key: tuple[str, str | None], sheet: str, row: int, value: Decimal) -> None:
         entry, region = key
@@ -160,7 +163,7 @@ def _rows(plan: Plan) -> tuple[list, list, list]:
 
 def assumptions_table(ctx: Context, plan: Plan) -> Table:
     settings, scan, overrides = _rows(plan)
-    rows = (len(plan.book.entries) + len(overrides) + len(usage_rows(plan)) + len(settings)
+    rows = (len(plan.book.entries) + 1 + len(overrides) + len(usage_rows(plan)) + len(settings)
             + len(scan))
     return Table(ctx, "Assumptions", COLUMNS, rows)
 
@@ -183,6 +186,12 @@ def write_assumptions(table: Table, plan: Plan) -> Prices:
         _validate(ctx, sheet, row, kind(entry))
         if not entry.is_price:  # free_tier_requests, rotations_billed_max, hours_per_month
             prices.alias(entry.name, sheet, row, entry.value)
+    # The unit request prices are per: formulas divide by this cell, not by a literal.
+    sheet, row = table.add(["unit", REQUEST_UNIT, "all regions", REQUESTS_PER_UNIT, "requests",
+                            "KMS request prices are per this many requests (a definition of "
+                            "AWS's price unit, not an assumption)", "", "", "", ""])
+    prices.request_unit = f"{ctx.names}{REQUEST_UNIT}"
+    ctx.book.define_name(prices.request_unit, "=" + cell_ref(sheet, row, VALUE_COL))
     for region, entry in overrides:
         sheet, row = table.add(_entry_row(entry, region), value_style(entry))
         prices.define((entry.name, region), sheet, row, entry.value)

@@ -64,7 +64,7 @@ def forecast_table(ctx: Context, plan: Plan) -> Table:
         columns.append(Column(f"total {phase}", 13, "currency"))
     columns += [Column("cumulative now", 14, "currency"), Column("cumulative after", 14,
                                                                   "currency")]
-    return Table(ctx, "Forecast", columns, len(plan.forecast))
+    return Table(ctx, "Forecast", columns, len(plan.forecast), streamable=False)
 
 
 def write_forecast(table: Table, plan: Plan, prices: Prices) -> list:

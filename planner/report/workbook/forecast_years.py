@@ -10,7 +10,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from planner.plan.model import ZERO, Plan
-from planner.report.workbook.tables import Table, number, sum_cells
+from planner.report.workbook.tables import Table, number, print_beside, sum_cells
 from pricing.present import round_cents
 
 # (column header on Forecast, ForecastMonth attribute) of the cost columns the block adds up.
@@ -82,9 +82,8 @@ def write_forecast_years(table: Table, plan: Plan, months: list) -> None:
         sheet.write_formula(total_row, left + i, f"={cells}+{rounding}", s.total,
                             number(round_cents(whole)))
     _break_even(table, plan, months, sheet, total_row + 2, left)
-    # One page wide, landscape: the table, the block and the chart below it.
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
+    # Landscape: the months on the first page, the block and its chart on the next.
+    print_beside(sheet, [c.width for c in table.columns], len(table.columns))
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.print_area(0, 0, max(table.parts[0][3], total_row + 5 + CHART_ROWS),
                      left + len(COST_COLUMNS))
@@ -106,9 +105,10 @@ def _break_even(table: Table, plan: Plan, months: list, sheet, row: int, left: i
                      for m, n, a in zip(month_r, now_r, after_r, strict=True))
     found = break_even_month(plan)
     sheet.write_string(row, left, "Break-even month", s.label)
-    sheet.set_row(row + 1, 30)
+    # Unwrapped, over the empty cells to its right: a taller row would open a gap in the
+    # month table beside it.
     sheet.write_string(row + 1, left, "the first month the plan's cumulative cost is at or "
-                       "below doing nothing's", s.note)
+                       "below doing nothing's", s.subtitle)
     sheet.write_array_formula(row, left + 1, row, left + 1,
                               f"{{=IF(MIN({tests})={NO_MONTH},\"{NONE_TEXT}\",MIN({tests}))}}",
                               s.integer, found if found is not None else NONE_TEXT)

@@ -15,7 +15,7 @@ from pricing.costs import REQUEST_CLASSES, REQUESTS_PER_UNIT
 KEY_ENTRIES = ("key_month", "rotation_month")
 
 KEY_COLUMNS = [
-    Column("key", 40), Column("account", 14), Column("region", 13), Column("label", 28),
+    Column("key", 76), Column("account", 14), Column("region", 13), Column("label", 28),
     Column("status", 10), Column("manager", 10), Column("state", 16), Column("spec", 18),
     Column("rotation", 9), Column("resources now", 10, "integer"),
     Column("resources after", 10, "integer"),
@@ -28,7 +28,7 @@ KEY_COLUMNS = [
 ]
 
 REQUEST_COLUMNS = [
-    Column("phase", 8), Column("billing scope", 14), Column("key", 40), Column("account", 14),
+    Column("phase", 8), Column("billing scope", 14), Column("key", 76), Column("account", 14),
     Column("region", 13), Column("request class", 18), Column("requests", 14, "integer"),
     Column("free tier requests", 14, "integer"), Column("free tier share", 10, "percent"),
     Column("billed requests", 14, "integer"), Column("price per 10k", 12, "link"),
@@ -85,7 +85,7 @@ def write_keys(table: Table, plan: Plan, prices: Prices) -> None:
             Formula(key_formula(prices, plan.book, region, ("O", "P")), cost_after),
             k.rotations_now, k.rotations_source,
         ])
-    table.finish()
+    table.finish(totals={13: plan.key_cost("now"), 16: plan.key_cost("after")}, freeze_cols=1)
     return table
 
 
@@ -140,8 +140,8 @@ def write_requests(table: Table, plan: Plan, prices: Prices, free: FreeTier,
             Formula("=IF(G{r}=0,0,H{r}/G{r})", share),
             Formula("=G{r}-H{r}", billed),
             Formula(f"={price}", row.line.unit_price),
-            Formula(f"=J{{r}}/{int(REQUESTS_PER_UNIT)}*K{{r}}",
+            Formula(f"=J{{r}}/{prices.request_unit}*K{{r}}",
                     billed / REQUESTS_PER_UNIT * row.line.unit_price), row.source, own,
         ], styles)
-    table.finish()
+    table.finish(freeze_cols=3)  # phase, billing scope and key stay in view
     return table

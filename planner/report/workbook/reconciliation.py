@@ -16,7 +16,7 @@ from pricing.costs import REQUEST_CLASSES, REQUESTS_PER_UNIT
 
 COLUMNS = [
     Column("account", 14), Column("region", 13), Column("charge", 18), Column("charge name", 30),
-    Column("key", 40), Column("unit", 11), Column("billed quantity", 14, "quantity"),
+    Column("key", 76), Column("unit", 11), Column("billed quantity", 14, "quantity"),
     Column("billed cost", 12, "currency"), Column("planned quantity", 14, "quantity"),
     Column("of which rotation key-months", 12, "quantity"),
     Column("planned cost", 12, "currency"), Column("variance", 12, "currency"),
@@ -28,7 +28,7 @@ SUMMARY_COL = len(COLUMNS) + 1  # a blank column, then the totals
 
 
 def reconciliation_table(ctx: Context, rec: Reconciliation) -> Table:
-    return Table(ctx, "Reconciliation", COLUMNS, len(rec.lines))
+    return Table(ctx, "Reconciliation", COLUMNS, len(rec.lines), streamable=False)
 
 
 def _planned(line, plan: Plan, prices: Prices):
@@ -48,7 +48,7 @@ def _planned(line, plan: Plan, prices: Prices):
     elif line.charge in REQUEST_ENTRIES and line.planned_quantity:
         name, unit_price = price(line.charge)
         value = line.planned_quantity / REQUESTS_PER_UNIT * unit_price
-        text = f"=I{{r}}/{int(REQUESTS_PER_UNIT)}*{name}"
+        text = f"=I{{r}}/{prices.request_unit}*{name}"
     else:
         return line.planned_usd
     # A line that mixes prices (HMAC beside symmetric requests) keeps the plan's figure.

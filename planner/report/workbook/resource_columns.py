@@ -1,5 +1,6 @@
 """The Resources sheet's columns, and each column's index and letter by header: the request
-formulas on Resources, Requests and Summary refer to them by name."""
+formulas on Resources, Requests and Summary refer to them by name. Key columns are wide
+enough for a whole key ARN (75 characters), so a printout cuts none."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from planner.report.workbook.tables import Column
 
 RESOURCE_COLUMNS = [
     Column("account", 14), Column("region", 13), Column("service", 9),
-    Column("resource type", 14), Column("resource id", 36), Column("name", 28),
-    Column("tags", 28), Column("encryption", 16), Column("key now", 40), Column("target", 16),
-    Column("action", 26), Column("state after", 16), Column("key after", 40),
+    Column("resource type", 14), Column("resource id", 48), Column("name", 28),
+    Column("tags", 28), Column("encryption", 16), Column("key now", 76), Column("target", 16),
+    Column("action", 26), Column("state after", 16), Column("key after", 76),
     Column("bucket key after", 9), Column("at risk", 8), Column("downtime", 30, "wrap"),
     Column("controls cleared", 24), Column("billing scope", 14),
     Column("usage figure 1", 12, "integer"), Column("usage figure 2", 12, "integer"),

@@ -17,14 +17,14 @@ from planner.report.tables import tag_columns
 from planner.report.workbook.assumptions import LABOUR_RATE, Prices, input_name
 from planner.report.workbook.free_tier import FreeTier
 from planner.report.workbook.live_requests import LiveRequests
-from planner.report.workbook.resource_columns import LETTER, RESOURCE_COLUMNS
+from planner.report.workbook.resource_columns import COL, LETTER, RESOURCE_COLUMNS
 from planner.report.workbook.tables import Column, Context, Formula, Table, sum_cells
 from pricing.costs import REQUESTS_PER_UNIT
 
 PER_UNIT = int(REQUESTS_PER_UNIT)
 
 LINE_COLUMNS = [
-    Column("resource id", 36), Column("account", 14), Column("region", 13),
+    Column("resource id", 48), Column("account", 14), Column("region", 13),
     Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
     Column("quantity", 12, "quantity"), Column("unit price", 12, "link"),
     Column("cost", 13, "currency"), Column("part", 24),
@@ -98,7 +98,8 @@ def _reencryption_requests(line, p: ResourcePlan, prices: Prices):
     value = prices.values["bucket_key_request_reduction"]
     if (objects * (decrypts + 1 - value)) / PER_UNIT != line.quantity:
         return line.quantity
-    return Formula(f"={objects}*({decrypts}+1-{reduction})/{PER_UNIT}", line.quantity)
+    return Formula(f"={objects}*({decrypts}+1-{reduction})/{prices.request_unit}",
+                   line.quantity)
 
 
 def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
@@ -115,7 +116,7 @@ def write_lines(table: Table, plan: Plan, prices: Prices) -> dict:
                 Formula("=H{r}*I{r}", line.cost),
                 ONE_TIME_PARTS.get(line.price_entry, "other"),
             ]))
-    table.finish()
+    table.finish(totals={9: plan.one_time})
     return spans
 
 
@@ -127,7 +128,7 @@ def request_formula(prices: Prices, plan: Plan, key_ref: str | None, keys: dict,
     price = prices.name("requests_symmetric", region, plan.book.value("requests_symmetric",
                                                                       region))
     requests, free = LETTER[f"KMS requests {phase}"], LETTER[f"free tier {phase}"]
-    return f"=({requests}{{r}}-{free}{{r}})/{PER_UNIT}*{price}"
+    return f"=({requests}{{r}}-{free}{{r}})/{prices.request_unit}*{price}"
 
 
 CONTROLS = {name: " ".join(action.controls) for name, action in ACTIONS.items()}
@@ -180,7 +181,13 @@ def write_resources(table: Table, plan: Plan, prices: Prices, spans: dict,
                     if one_time_cells else ZERO)
         costs = [Formula(pair[0], costs[0]), Formula(pair[1], costs[1])]
         table.add(resource_row(p, cells, costs, one_time, cache, tags), styles)
-    table.finish()
+    at_risk = LETTER["at risk"]
+    for _name, sheet, header, written in table.parts:
+        if written:  # at-risk rows in red
+            sheet.conditional_format(header + 1, 0, header + written, len(table.columns) - 1, {
+                "type": "formula", "criteria": f'=${at_risk}{header + 2}="yes"',
+                "format": table.ctx.styles.at_risk})
+    table.finish(freeze_cols=COL["resource id"] + 1)
 
 
 def write_remediation(table: Table, plan: Plan, lines: Table) -> None:
@@ -197,4 +204,4 @@ def write_remediation(table: Table, plan: Plan, lines: Table) -> None:
         a = ACTIONS[action]
         table.add([action, service, count, a.downtime, " ".join(a.controls),
                    Formula(formula, costs[(action, service)]), a.summary])
-    table.finish()
+    table.finish(totals={2: sum(counts.values()), 5: plan.one_time})

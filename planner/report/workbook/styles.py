@@ -19,7 +19,7 @@ class Styles:
 
     NAMES = ("header", "text", "guarded", "wrap", "integer", "quantity", "currency", "price",
              "percent", "warning", "ok", "title", "subtitle", "label", "total", "note",
-             "input", "link", "count_link")
+             "input", "link", "count_link", "at_risk")
 
     def __init__(self, book=None):
         self.styled = book is not None
@@ -56,6 +56,8 @@ class Styles:
         self.subtitle = make(italic=True, font_color="#595959")
         self.label = make(bold=True)
         self.total = make(bold=True, num_format=CURRENCY, top=1)
+        # A conditional format: only the colours (a row keeps its number formats).
+        self.at_risk = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.note = make(italic=True, font_color="#595959", text_wrap=True)
 
     @classmethod

@@ -19,6 +19,7 @@ from planner.report.workbook.tables import (
     Context,
     cell_ref,
     number,
+    print_setup,
     sum_cells,
     sum_of,
     write_value,
@@ -84,8 +85,8 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
              f"{inv.scanned_at}. Target: {plan.settings.target}; key strategy: "
              f"{plan.settings.key_strategy}; {billing_scope_text(plan)}; prices read on "
              f"{plan.book.read_on}. "
-             "Costs are formulas over the inputs on Assumptions (blue on yellow): prices, "
-             "labour and days kept follow; for the others, kmsplan plan --inputs.")
+             "Costs are formulas over the inputs on Assumptions (blue on yellow): change one "
+             "and the figures follow (see Read me).")
     sheet.merge_range(1, 0, 1, PRINT_LAST_COL, scope, s.note)
     sheet.set_row(1, 30)
     keys, requests, resources = tables["keys"], tables["requests"], tables["resources"]
@@ -215,6 +216,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
     sheet.set_column(4, 6, 13)
     sheet.freeze_panes(1, 0)
     sheet.hide_gridlines(2)
+    print_setup(sheet, ctx.footer)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
