@@ -178,8 +178,7 @@ def one_time_warnings(plans, usage: Usage) -> list[str]:
         archived = [p for p in copied if (p.resource.details or {}).get("archive_gb")]
         if archived:
             gb = sum(Decimal(str(p.resource.details["archive_gb"])) for p in archived)
-            names = ", ".join(p.resource.resource_id for p in archived[:5])
-            more = f" and {len(archived) - 5} more" if len(archived) > 5 else ""
+            names, more = _first_five(archived)
             warnings.append(
                 f"S3: {len(archived)} bucket(s) to copy hold {gb.quantize(Decimal('0.1'))} GB "
                 "in archive classes (Glacier Flexible Retrieval, Deep Archive, Intelligent-"
@@ -187,8 +186,17 @@ def one_time_warnings(plans, usage: Usage) -> list[str]:
                 f"until they are restored, and the restore is not priced ({names}{more})")
     unsized = without_size(plans)
     if unsized:
-        listed = ", ".join(p.resource.resource_id for p in unsized[:5])
-        more = f" and {len(unsized) - 5} more" if len(unsized) > 5 else ""
+        listed, more = _first_five(unsized)
         warnings.append(f"one-time is a lower bound: {len(unsized)} resources without size "
                         f"or object count, priced as 0 ({listed}{more})")
     return warnings
+
+
+def _first_five(plans: list) -> tuple[str, str]:
+    """The first five resources by id, and "and N more". An id that more than one account or
+    region has (an Aurora cluster's, a bucket's name is not) says which."""
+    ids = [p.resource.resource_id for p in plans]
+    shown = [p.resource.resource_id if ids.count(p.resource.resource_id) == 1 else
+             f"{p.resource.resource_id} ({p.resource.account} {p.resource.region})"
+             for p in plans[:5]]
+    return ", ".join(shown), f" and {len(plans) - 5} more" if len(plans) > 5 else ""

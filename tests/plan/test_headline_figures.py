@@ -88,6 +88,20 @@ def test_resources_without_size_make_the_one_time_a_lower_bound():
     assert document["one_time_usd"] == "0.00"
 
 
+def test_the_lower_bound_warning_says_where_an_id_repeats():
+    """An Aurora cluster's id is unique only in its account and region: the warning names
+    those for an id it lists twice, so a reviewer can tell the resources apart."""
+    plan = plan_for(make_inventory([
+        make_resource("volume", "demo-aurora", "none", region="eu-west-1"),
+        make_resource("volume", "demo-aurora", "none", region="us-east-1"),
+        make_resource("volume", "vol-once", "none"),
+    ]))
+    [warning] = [w for w in summary(plan)["warnings"] if w.startswith("one-time is a lower")]
+    account = plan.inventory.resources[0].account
+    assert warning.endswith(f"(demo-aurora ({account} eu-west-1), demo-aurora ({account} "
+                            "us-east-1), vol-once)")
+
+
 def test_cut_over_window_is_a_usage_parameter(tmp_path):
     usage = write_usage(tmp_path, "parameters:\n  cutover_window_days: 10\n")
     document = summary(plan_for(_estate(), usage))
