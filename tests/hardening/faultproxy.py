@@ -51,8 +51,9 @@ def _rest_json_routes(service: str) -> list[tuple[str, re.Pattern, str]]:
     for name in model.operation_names:
         http = model.operation_model(name).http
         path = re.escape(http["requestUri"].partition("?")[0])
-        label = r"\\\{\w+(?:\\\+)?\\\}"  # "{Name}" or "{Name+}" as re.escape wrote it
-        routes.append((http["method"], re.compile(f"^{re.sub(label, '[^/]+', path)}/?$"), name))
+        path = re.sub(r"\\\{\w+\\\+\\\}", ".+", path)  # "{Key+}", as re.escape wrote it
+        path = re.sub(r"\\\{\w+\\\}", "[^/]+", path)  # "{Name}"
+        routes.append((http["method"], re.compile(f"^{path}/?$"), name))
     return routes
 
 

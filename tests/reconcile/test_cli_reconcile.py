@@ -49,6 +49,8 @@ def test_reconcile_writes_json_csv_and_a_live_sheet(files, tmp_path, capsys):
     assert sum(Decimal(r["planned_usd"]) for r in rows) == Decimal("5.15")
     book = openpyxl.load_workbook(workbook)
     assert "Reconciliation" in book.sheetnames
+    read_me = [r[0] for r in book["Read me"].iter_rows(values_only=True)]
+    assert "Reconciliation" in read_me  # the Read me explains the sheet
     sheet = book["Reconciliation"]
     assert sheet.freeze_panes == "A2"
     assert sheet.page_setup.orientation == "landscape"

@@ -265,9 +265,16 @@ def test_a_streamed_table_holds_the_same_cells(rich_plan, tmp_path, max_rows):
     def heights(sheet):
         return {r: d.height for r, d in sheet.row_dimensions.items() if d.height}
 
+    def comments(sheet):  # "Continues on sheet ..." on a part's header
+        return {c.coordinate: c.comment.text for row in sheet.iter_rows() for c in row
+                if c.comment}
+
     for name in kept.sheetnames:
         assert cells(streamed[name]) == cells(kept[name]), name
         assert heights(streamed[name]) == heights(kept[name]), name  # wrapped rows' heights
+        assert comments(streamed[name]) == comments(kept[name]), name
+    if max_rows < MAX_ROWS:
+        assert comments(streamed["Resources"]) == {"A1": "Continues on sheet 'Resources (2)'."}
     assert heights(streamed["Resources"])  # some downtime texts wrap
     resources = streamed["Resources"]
     assert not resources.tables and kept["Resources"].tables
@@ -357,7 +364,7 @@ def test_read_me_explains_the_scan_and_every_state_and_action(rich_plan, rich_bo
         text = row[1].value or ""
         if len(text) > 100:
             height = sheet.row_dimensions[row[0].row].height
-            assert height and height >= 15 * (len(text) // 100 + 1) - 1, text[:40]
+            assert height == 15 * min(8, 1 + (len(text) - 1) // 100), text[:40]
 
 
 def test_wrapped_text_rows_are_tall_enough_and_month_rows_are_even(rich_book):
@@ -370,8 +377,8 @@ def test_wrapped_text_rows_are_tall_enough_and_month_rows_are_even(rich_book):
             if len(row[col].value or "") > width + 1]
     assert long  # the price book's descriptions wrap
     for row in long:
-        lines = min(8, len(row[col].value) // int(width) + 1)
-        assert sheet.row_dimensions[row[0].row].height >= 15 * lines - 1, row[col].value
+        lines = min(8, 1 + (len(row[col].value) - 1) // int(width))
+        assert sheet.row_dimensions[row[0].row].height == 15 * lines, row[col].value
     # No row of the month table is taller than the others (a note beside it once made one).
     forecast = book["Forecast"]
     assert {forecast.row_dimensions[r].height for r in range(2, 38)} == {None}
@@ -387,3 +394,69 @@ def test_request_costs_divide_by_the_named_unit_not_a_literal(rich_book):
     assert not [f for f in formulas if "10000" in f]
     using = [f for f in formulas if "/request_price_unit" in f]
     assert len(using) > 10  # Requests, Resources and one-time re-encryption lines
+
+
+def test_total_rows_sum_every_part_in_the_columns_format(rich_plan, rich_book):
+    book = openpyxl.load_workbook(rich_book)
+    values = openpyxl.load_workbook(rich_book, data_only=True)
+    remediation = book["Remediation"]
+    total = remediation.max_row
+    assert remediation.cell(total, 1).value == "Total"
+    header = [c.value for c in remediation[1]]
+    count, cost = header.index("resources") + 1, header.index("one-time") + 1
+    assert remediation.cell(total, count).number_format == "#,##0"  # a count, not money
+    assert remediation.cell(total, cost).number_format == "$#,##0.00"
+    cached = values["Remediation"]
+    assert cached.cell(total, count).value == len(rich_plan.all_actions)
+    assert cached.cell(total, cost).value == pytest.approx(float(rich_plan.one_time))
+    lines = values["One-time lines"]
+    assert lines.cell(lines.max_row, 1).value == "Total"
+    assert lines.cell(lines.max_row, 10).value == pytest.approx(float(rich_plan.one_time))
+
+
+def test_a_full_sheet_leaves_its_total_row_to_the_next(rich_plan, tmp_path):
+    """Keys exactly fill their sheet: the Total row goes on a continuation sheet of its own,
+    rather than past the sheet's last row."""
+    keys = len(rich_plan.keys)
+    write_workbook(rich_plan, tmp_path / "full.xlsx", max_rows=keys + 1)
+    book = openpyxl.load_workbook(tmp_path / "full.xlsx")
+    assert book["Keys"].max_row == keys + 1  # the header and every key
+    second = book["Keys (2)"]
+    assert second["A3"].value == "Total"  # below its note and header
+    header = [c.value for c in second[2]]
+    letter = openpyxl.utils.get_column_letter(header.index("monthly after") + 1)
+    assert second[f"{letter}3"].value == f"=SUM('Keys'!${letter}$2:${letter}${keys + 1})"
+
+
+def test_read_me_lists_the_sheets_a_what_if_or_reconciled_workbook_adds(rich_plan, tmp_path):
+    from planner.report.workbook import write_scenarios_workbook
+
+    write_scenarios_workbook([("base", rich_plan)], tmp_path / "w.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Read me"]
+    listed = [r[0] for r in sheet.iter_rows(values_only=True)]
+    assert listed.index("Scenarios") < listed.index("Summary")
+    assert "Reconciliation" not in listed
+
+
+@pytest.mark.parametrize("stream_rows", [10**9, 5])
+def test_the_fast_cell_writer_escapes_as_xlsxwriter_does(rich_plan, tmp_path, monkeypatch,
+                                                         stream_rows):
+    """A scenario named with & < > puts those into sheet references in formulas."""
+    import zipfile
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from planner.report.workbook import write_scenarios_workbook
+    from planner.report.workbook.tables import PlanSheet
+
+    named = [("R&D <east>", rich_plan), ("R&D >west", rich_plan)]
+    write_scenarios_workbook(named, tmp_path / "fast.xlsx", stream_rows=stream_rows)
+    monkeypatch.setattr(PlanSheet, "_write_cell", Worksheet._write_cell)
+    write_scenarios_workbook(named, tmp_path / "xlsxwriter.xlsx", stream_rows=stream_rows)
+    with zipfile.ZipFile(tmp_path / "fast.xlsx") as fast, \
+            zipfile.ZipFile(tmp_path / "xlsxwriter.xlsx") as theirs:
+        names = [n for n in fast.namelist() if n != "docProps/core.xml"]
+        assert any(b"&amp;D" in fast.read(n) and b"<f>" in fast.read(n)
+                   for n in names if n.startswith("xl/worksheets/"))
+        for name in names:
+            assert fast.read(name) == theirs.read(name), name

@@ -55,7 +55,8 @@ def write_plan_sheets(book, plan: Plan, styles: Styles, prefix: str = "", names:
     ctx = Context(book, styles, max_rows, stream_rows, prefix, names, footer=scan_footer(plan))
     # Sheets appear in the order they are added: add them all in reading order, then fill.
     if read_me:
-        write_read_me(book, styles, ctx.add_sheet("Read me"), plan, ctx.footer)
+        write_read_me(book, styles, ctx.add_sheet("Read me"), plan, ctx.footer,
+                      reconciliation=reconciliation is not None)
     summary = ctx.add_sheet("Summary")
     tables = {"coverage": coverage_table(ctx, plan), "resources": resources_table(ctx, plan),
               "keys": keys_table(ctx, plan), "requests": requests_table(ctx, plan),
@@ -143,7 +144,7 @@ def write_scenarios_workbook(named_plans: Iterable[tuple[str, Plan]], path: str 
             index += 1
             if index == 1:
                 footer = scan_footer(plan)
-                write_read_me(book, styles, read_me, plan, footer)
+                write_read_me(book, styles, read_me, plan, footer, scenarios=True)
             prefix = sheet_prefix(index, name)
             names = write_plan_sheets(book, plan, styles, prefix, f"s{index}_", max_rows,
                                       stream_rows=stream_rows)

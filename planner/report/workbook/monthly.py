@@ -64,7 +64,7 @@ def rotation_units(prices: Prices, key_months: Decimal, rotations: Decimal, rota
 
 
 def keys_table(ctx: Context, plan: Plan) -> Table:
-    return Table(ctx, "Keys", KEY_COLUMNS, len(plan.keys))
+    return Table(ctx, "Keys", KEY_COLUMNS, len(plan.keys), totals=True)
 
 
 def write_keys(table: Table, plan: Plan, prices: Prices) -> None:

@@ -40,9 +40,19 @@ SHEETS = [
     ("Assumptions", "every input: prices with their sources, allowances, usage figures, "
                     "labour, settings, the scan"),
 ]
+SCENARIOS = ("Scenarios", "one row per scenario: what it changes, its headline figures, the "
+                          "difference against the base, a chart. Each scenario's own sheets "
+                          "(Summary to Assumptions) follow under a prefix: 1.base Summary, "
+                          "2.service Summary, ...")
+RECONCILIATION = ("Reconciliation", "the bill (Cost and Usage Report, Cost Explorer or Athena) "
+                                    "beside the plan's monthly cost now, per account, region, "
+                                    "charge and key")
 
 
-def write_read_me(book, styles, sheet, plan: Plan, footer: str) -> None:
+def write_read_me(book, styles, sheet, plan: Plan, footer: str, scenarios: bool = False,
+                  reconciliation: bool = False) -> None:
+    """`scenarios`: a what-if workbook's (the plan is its base); `reconciliation`: the
+    workbook has that sheet."""
     s, inv = styles, plan.inventory
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, TEXT_WIDTH)
@@ -81,7 +91,8 @@ def write_read_me(book, styles, sheet, plan: Plan, footer: str) -> None:
         sheet.write_string(row, 1, text, style)
         row += 1
     row += 1
-    row = _table(sheet, s, row, "Sheet", SHEETS)
+    sheets = [SCENARIOS] * scenarios + SHEETS + [RECONCILIATION] * reconciliation
+    row = _table(sheet, s, row, "Sheet", sheets)
     row = _table(sheet, s, row + 1, "Encryption state", list(STATES.items()))
     actions = [(name, f"{a.summary} Downtime: {a.downtime}.") for name, a in ACTIONS.items()]
     _table(sheet, s, row + 1, "Action", actions)

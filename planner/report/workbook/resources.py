@@ -37,8 +37,8 @@ REMEDIATION_COLUMNS = [
 
 
 def lines_table(ctx: Context, plan: Plan) -> Table:
-    return Table(ctx, "One-time lines", LINE_COLUMNS, sum(len(p.one_time)
-                                                          for p in plan.all_actions))
+    return Table(ctx, "One-time lines", LINE_COLUMNS,
+                 sum(len(p.one_time) for p in plan.all_actions), totals=True)
 
 
 def resources_table(ctx: Context, plan: Plan) -> Table:
@@ -52,7 +52,7 @@ def _groups(plan: Plan) -> Counter:
 
 
 def remediation_table(ctx: Context, plan: Plan) -> Table:
-    return Table(ctx, "Remediation", REMEDIATION_COLUMNS, len(_groups(plan)))
+    return Table(ctx, "Remediation", REMEDIATION_COLUMNS, len(_groups(plan)), totals=True)
 
 
 # Storage kept for a number of days (planner.plan.remediation): line name -> (the days'

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from planner.plan.idle import IDLE, IN_USE, UNKNOWN
 from planner.plan.model import Plan
-from planner.report.workbook.tables import Context, number, write_value
+from planner.report.workbook.tables import Context, number, wrapped_height, write_value
 
 LAST_COL = 12  # the Summary's print width (column M) when the caller gives none
 KEYS_LISTED = 20
-LINE_HEIGHT, WHY_LINE, MAX_LINES = 15, 80, 5  # points, characters across G:M, lines shown
+WHY_LINE = 80  # characters across G:M
 
 
 def write_savings(ctx: Context, plan: Plan, sheet, top: int, last_col: int = LAST_COL) -> int:
@@ -71,8 +71,9 @@ def _keys(ctx: Context, plan: Plan, sheet, top: int, last_col: int) -> int:
         why = "; ".join(v.reasons or v.evidence)
         sheet.merge_range(row, 6, row, last_col, "", s.wrap)
         write_value(sheet, row, 6, why, s.wrap, s)
-        # A merged cell does not grow with its text: one line a WHY_LINE characters.
-        sheet.set_row(row, LINE_HEIGHT * min(MAX_LINES, 1 + len(why) // WHY_LINE))
+        height = wrapped_height(why, WHY_LINE)  # a merged cell does not grow with its text
+        if height:
+            sheet.set_row(row, height)
     end = head + min(len(listed), KEYS_LISTED) + 1
     if len(listed) > KEYS_LISTED:
         sheet.write_string(end, 0, f"... and {len(listed) - KEYS_LISTED} more (the JSON "

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name
 
-from planner.report.workbook.tables import number, print_setup, write_value
+from planner.report.workbook.tables import number, print_setup, wrapped_height, write_value
 from pricing.present import round_cents
 
 TEXT_COLUMNS = [("scenario", 22), ("what changed", 30), ("sheets", 11), ("target", 16),
@@ -70,6 +70,9 @@ def write_scenarios(book, styles, sheet, rows: list[ScenarioRow], footer: str = 
         texts = [r.name, r.changes, r.prefix, r.target, r.key_strategy]
         for col, text in enumerate(texts):
             write_value(sheet, row, col, text, styles.wrap if col == 1 else styles.text, styles)
+        height = wrapped_height(r.changes, TEXT_COLUMNS[1][1])
+        if height:
+            sheet.set_row(row, height)
         for i, (_, headline, style, _, _) in enumerate(FIGURES):
             sheet.write_formula(row, FIRST + i, f"={r.names[headline]}",
                                 getattr(styles, style), number(r.values[headline]))

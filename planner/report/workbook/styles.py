@@ -18,8 +18,8 @@ class Styles:
     """Formats by name. `Styles.plain()` has none at all (the benchmark's unstyled baseline)."""
 
     NAMES = ("header", "text", "guarded", "wrap", "integer", "quantity", "currency", "price",
-             "percent", "warning", "ok", "title", "subtitle", "label", "total", "note",
-             "input", "link", "count_link", "at_risk")
+             "percent", "warning", "ok", "title", "subtitle", "label", "total", "total_count",
+             "note", "input", "link", "count_link", "at_risk")
 
     def __init__(self, book=None):
         self.styled = book is not None
@@ -56,6 +56,7 @@ class Styles:
         self.subtitle = make(italic=True, font_color="#595959")
         self.label = make(bold=True)
         self.total = make(bold=True, num_format=CURRENCY, top=1)
+        self.total_count = make(bold=True, num_format="#,##0", top=1)
         # A conditional format: only the colours (a row keeps its number formats).
         self.at_risk = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.note = make(italic=True, font_color="#595959", text_wrap=True)

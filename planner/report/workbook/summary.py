@@ -216,9 +216,7 @@ def write_summary(ctx: Context, plan: Plan, sheet, tables: dict, months: list,
     sheet.set_column(4, 6, 13)
     sheet.freeze_panes(1, 0)
     sheet.hide_gridlines(2)
-    print_setup(sheet, ctx.footer)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
+    print_setup(sheet, ctx.footer)  # landscape, one page wide
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     # As wide as the charts or the coverage table (a column per service group, then "all").
     last_col = max(PRINT_LAST_COL, len(groups) + 1)

@@ -198,8 +198,9 @@ class Table:
     """One logical table written over as many sheets as its rows need."""
 
     def __init__(self, ctx: Context, base: str, columns: list[Column], rows: int,
-                 streamable: bool = True):
-        """`streamable`: False for a sheet that gets cells beside its rows after them."""
+                 streamable: bool = True, totals: bool = False):
+        """`streamable`: False for a sheet that gets cells beside its rows after them;
+        `totals`: the table ends with a Total row (finish), for which a sheet keeps room."""
         if ctx.max_rows < 3:
             raise ValueError("a sheet needs room for a note, a header and a row")
         self.ctx, self.base, self.columns = ctx, base, unique_headers(columns)
@@ -207,7 +208,8 @@ class Table:
         self.wrapped = [(i, c.width) for i, c in enumerate(columns) if c.style == "wrap"]
         first = ctx.max_rows - 1
         rest = ctx.max_rows - 2
-        parts = 1 if rows <= first else 2 + (rows - first - 1) // rest
+        lines = rows + totals  # the Total row may need a continuation sheet of its own
+        parts = 1 if lines <= first else 2 + (lines - first - 1) // rest
         self.streamed = streamable and rows > ctx.stream_rows
         self.parts = []  # [sheet name, worksheet, header row, rows written]
         for index in range(parts):
@@ -220,6 +222,7 @@ class Table:
                 if index:
                     sheet.write_string(0, 0, self._continued_note(index), ctx.styles.warning)
                 self._write_header(sheet, header)
+                self._continues_note(index)
         self.capacity = [first] + [rest] * (parts - 1)
         self.part = 0
         self.rows = rows
@@ -296,6 +299,11 @@ class Table:
         return (f"Continued from sheet {self.parts[index - 1][0]!r}: a sheet holds at most "
                 f"{self.ctx.max_rows:,} rows.")
 
+    def _continues_note(self, index: int) -> None:
+        if index + 1 < len(self.parts):
+            _name, sheet, header, _ = self.parts[index]
+            sheet.write_comment(header, 0, f"Continues on sheet {self.parts[index + 1][0]!r}.")
+
     def _write_header(self, sheet, header: int) -> None:
         for col, column in enumerate(self.columns):
             sheet.write_string(header, col, column.header, self.ctx.styles.header)
@@ -307,17 +315,20 @@ class Table:
         styles = self.ctx.styles
         last = max((i for i, part in enumerate(self.parts) if part[3]), default=None)
         if totals and last is not None:
-            name, sheet, header, written = self.parts[last]
+            if self.parts[last][3] >= self.capacity[last]:  # full: the room kept after it
+                last += 1
+            _name, sheet, header, written = self.parts[last]
             row = header + 1 + written
             sheet.write_string(row, 0, "Total", styles.label)
             for col, value in totals.items():
-                sheet.write_formula(row, col, "=" + sum_of(self.ranges(col)), styles.total,
-                                    number(value))
+                money = self.columns[col].style in ("currency", "link")
+                sheet.write_formula(row, col, "=" + sum_of(self.ranges(col)),
+                                    styles.total if money else styles.total_count, number(value))
         for index, (name, sheet, header, written) in enumerate(self.parts):
-            if index and not self.streamed:
-                sheet.write_string(0, 0, self._continued_note(index), styles.warning)
-            if index + 1 < len(self.parts):
-                sheet.write_comment(header, 0, f"Continues on sheet {self.parts[index + 1][0]!r}.")
+            if not self.streamed:  # a streamed sheet has them from the start
+                if index:
+                    sheet.write_string(0, 0, self._continued_note(index), styles.warning)
+                self._continues_note(index)
             for col, column in enumerate(self.columns):
                 sheet.set_column(col, col, column.width)
             if self.streamed:
