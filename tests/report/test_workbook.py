@@ -460,3 +460,16 @@ def test_the_fast_cell_writer_escapes_as_xlsxwriter_does(rich_plan, tmp_path, mo
                    for n in names if n.startswith("xl/worksheets/"))
         for name in names:
             assert fast.read(name) == theirs.read(name), name
+
+
+def test_a_long_id_wraps_to_a_taller_row(tmp_path):
+    """A 63-character bucket name is longer than the resource id column: it wraps, and its
+    row is tall enough to show it whole in print."""
+    name = "b" * 63
+    write_workbook(plan_of(make_inventory([make_resource("bucket", name, "none")])),
+                   tmp_path / "plan.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Resources"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(2, header.index("resource id") + 1)
+    assert cell.value == name and cell.alignment.wrap_text
+    assert sheet.row_dimensions[2].height == 30  # 63 characters over a 48-wide column

@@ -24,7 +24,7 @@ from pricing.costs import REQUESTS_PER_UNIT
 PER_UNIT = int(REQUESTS_PER_UNIT)
 
 LINE_COLUMNS = [
-    Column("resource id", 48), Column("account", 14), Column("region", 13),
+    Column("resource id", 48, "wrap"), Column("account", 14), Column("region", 13),
     Column("service", 9), Column("action", 26), Column("line", 34), Column("unit", 14),
     Column("quantity", 12, "quantity"), Column("unit price", 12, "link"),
     Column("cost", 13, "currency"), Column("part", 24),
