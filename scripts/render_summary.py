@@ -51,8 +51,8 @@ def render(workbook: Path, png: Path, folder: Path) -> None:
                    timeout=300)
     pdf = folder / (workbook.stem + ".pdf")
     page = summary_page(pdf)
-    height = content_height(pdf, page)
-    crop = ["-x", "0", "-y", "0", "-W", str(int(11 * DPI)), "-H", str(height)] if height else []
+    size = content_size(pdf, page)
+    crop = ["-x", "0", "-y", "0", "-W", str(size[0]), "-H", str(size[1])] if size else []
     subprocess.run([pdftoppm, "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
                     "-singlefile", *crop, str(pdf), str(png.with_suffix(""))], check=True)
 
@@ -70,16 +70,27 @@ def summary_page(pdf: Path) -> int:
     sys.exit(f"render_summary: no page of {pdf.name} has the Summary's title")
 
 
-def content_height(pdf: Path, page: int) -> int | None:
-    """Pixels from the top of the page to just below its lowest word (the chart legends end
-    the charts), so the PNG has no empty half page."""
+WORD = re.compile(r'<word xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">'
+                  r"([^<]*)</word>")
+
+
+def content_size(pdf: Path, page: int) -> tuple[int, int] | None:
+    """The page's width, and the pixels from its top to just below its lowest word above the
+    printed footer (the line with "Page N of M"), so the PNG has no footer and no empty half
+    page."""
     pdftotext = shutil.which("pdftotext")
     if not pdftotext:
         return None
-    words = subprocess.run([pdftotext, "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
-                           check=True, capture_output=True, text=True).stdout
-    bottoms = [float(y) for y in re.findall(r'yMax="([0-9.]+)"', words)]
-    return int(max(bottoms) * DPI / 72) + 30 if bottoms else None
+    text = subprocess.run([pdftotext, "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    found = re.search(r'<page width="([0-9.]+)"', text)
+    words = [(float(top), float(bottom), word) for top, bottom, word in WORD.findall(text)]
+    if not found or not words:
+        return None
+    pages = [top for top, _, word in words if word == "Page"]
+    footer = max(pages) if pages else float("inf")
+    bottoms = [bottom for top, bottom, _ in words if top < footer - 1]
+    return int(float(found[1]) * DPI / 72), int(max(bottoms) * DPI / 72) + 10
 
 
 def main() -> None:
