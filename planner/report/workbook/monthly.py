@@ -15,7 +15,7 @@ from pricing.costs import REQUEST_CLASSES, REQUESTS_PER_UNIT
 KEY_ENTRIES = ("key_month", "rotation_month")
 
 KEY_COLUMNS = [
-    Column("key", 76, "wrap"), Column("account", 14), Column("region", 13), Column("label", 28),
+    Column("key", 80, "wrap"), Column("account", 14), Column("region", 13), Column("label", 28),
     Column("status", 10), Column("manager", 10), Column("state", 16), Column("spec", 18),
     Column("rotation", 9), Column("resources now", 10, "integer"),
     Column("resources after", 10, "integer"),
@@ -28,7 +28,7 @@ KEY_COLUMNS = [
 ]
 
 REQUEST_COLUMNS = [
-    Column("phase", 8), Column("billing scope", 14), Column("key", 76, "wrap"),
+    Column("phase", 8), Column("billing scope", 14), Column("key", 80, "wrap"),
     Column("account", 14), Column("region", 13), Column("request class", 18),
     Column("requests", 14, "integer"),
     Column("free tier requests", 14, "integer"), Column("free tier share", 10, "percent"),

@@ -16,7 +16,7 @@ from pricing.costs import REQUEST_CLASSES, REQUESTS_PER_UNIT
 
 COLUMNS = [
     Column("account", 14), Column("region", 13), Column("charge", 18), Column("charge name", 30),
-    Column("key", 76, "wrap"), Column("unit", 11), Column("billed quantity", 14, "quantity"),
+    Column("key", 80, "wrap"), Column("unit", 11), Column("billed quantity", 14, "quantity"),
     Column("billed cost", 12, "currency"), Column("planned quantity", 14, "quantity"),
     Column("of which rotation key-months", 12, "quantity"),
     Column("planned cost", 12, "currency"), Column("variance", 12, "currency"),

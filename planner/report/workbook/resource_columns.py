@@ -1,7 +1,8 @@
 """The Resources sheet's columns, and each column's index and letter by header: the request
 formulas on Resources, Requests and Summary refer to them by name. Key columns are wide
-enough for most key ARNs (75 characters) and wrap the longer ones (a multi-region key's, a
-GovCloud one's), as the resource id wraps a long bucket name: a printout cuts none."""
+enough for every key ARN of the aws partition (80 characters at the most: a 14-character
+region and a 36-character key id) and wrap the longer ones (GovCloud, China), as the resource
+id wraps a long bucket name: a printout cuts none."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from planner.report.workbook.tables import Column
 RESOURCE_COLUMNS = [
     Column("account", 14), Column("region", 13), Column("service", 9),
     Column("resource type", 14), Column("resource id", 48, "wrap"), Column("name", 28),
-    Column("tags", 28), Column("encryption", 16), Column("key now", 76, "wrap"),
+    Column("tags", 28), Column("encryption", 16), Column("key now", 80, "wrap"),
     Column("target", 16),
-    Column("action", 26), Column("state after", 16), Column("key after", 76, "wrap"),
+    Column("action", 26), Column("state after", 16), Column("key after", 80, "wrap"),
     Column("bucket key after", 9), Column("at risk", 8), Column("downtime", 30, "wrap"),
     Column("controls cleared", 24), Column("billing scope", 14),
     Column("usage figure 1", 12, "integer"), Column("usage figure 2", 12, "integer"),
