@@ -348,8 +348,9 @@ class Table:
             print_setup(sheet, self.ctx.footer, header, width, freeze_cols)
 
 
-# Column width units that still print legibly across one landscape A4 page (about 150 fit at
-# 100%: this is a scale of about 65%). A wider table fits to as many pages across as it needs.
+# Column width units that still print legibly across one landscape A4 page (in Excel about 150
+# fit at 100%, so this is a scale of about 65%; fewer in LibreOffice, see PAGE_PIXELS). A wider
+# table fits to as many pages across as it needs.
 PAGE_WIDTH = 230
 # Pixels (by Excel's rule for column widths) across a landscape A4 page with 0.4 inch margins
 # at 100%: 1,045 in Excel; LibreOffice's substitute font (DejaVu Sans for Calibri) draws
