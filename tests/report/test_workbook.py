@@ -359,6 +359,9 @@ def test_read_me_explains_the_scan_and_every_state_and_action(rich_plan, rich_bo
     assert set(LADDER) | {"unknown"} <= glossary  # every encryption state
     assert set(ACTIONS) <= glossary  # every action, with its downtime
     assert all("Downtime:" in rows[action] for action in ACTIONS)
+    # The key price is the price book's, not a figure written into the code.
+    key_month = rich_plan.book.value("key_month")
+    assert rows["customer-managed"].startswith(f"a customer managed KMS key: ${key_month} a ")
     # A wrapped text's row is as tall as its lines, so the next row does not print over it.
     for row in sheet.iter_rows(min_row=2):
         text = row[1].value or ""

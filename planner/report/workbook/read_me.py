@@ -20,8 +20,9 @@ STATES = {
     "kms-key-unknown": "encrypted with KMS under a key the scan could not name (meets "
                        "'encrypted', not 'customer-managed'; its requests are not priced)",
     "aws-managed": "an AWS managed KMS key (aws/s3, aws/ebs, ...): free key, requests billed",
-    "customer-managed": "a customer managed KMS key: $1 a key-month (more after rotations), "
-                        "requests billed; you control its policy, rotation and deletion",
+    "customer-managed": "a customer managed KMS key: {key_month} a key-month (the price "
+                        "book's, on Assumptions; more after rotations), requests billed; you "
+                        "control its policy, rotation and deletion",
     "unknown": "the scan could not read it (the error is on its row): never counted as "
                "encrypted or as not encrypted",
 }
@@ -93,7 +94,9 @@ def write_read_me(book, styles, sheet, plan: Plan, footer: str, scenarios: bool 
     row += 1
     sheets = [SCENARIOS] * scenarios + SHEETS + [RECONCILIATION] * reconciliation
     row = _table(sheet, s, row, "Sheet", sheets)
-    row = _table(sheet, s, row + 1, "Encryption state", list(STATES.items()))
+    key_month = f"${plan.book.value('key_month')}"
+    row = _table(sheet, s, row + 1, "Encryption state",
+                 [(state, text.format(key_month=key_month)) for state, text in STATES.items()])
     actions = [(name, f"{a.summary} Downtime: {a.downtime}.") for name, a in ACTIONS.items()]
     _table(sheet, s, row + 1, "Action", actions)
     print_setup(sheet, footer)
